@@ -1,0 +1,268 @@
+/**
+ * The lexer: source text → tokens (and comments, kept aside for the formatter).
+ */
+import { createToken, Lexer, type IToken, type TokenType, type CustomPatternMatcherFunc } from 'chevrotain';
+
+// Identifiers: any Unicode letter or `_`, then letters, digits, combining marks or `_`.
+const identifierPattern = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}_]*/uy;
+const matchIdentifier: CustomPatternMatcherFunc = (text, offset) => {
+  identifierPattern.lastIndex = offset;
+  return identifierPattern.exec(text);
+};
+
+/** Names: fields, definitions, types, enum members. Keywords are tokens of their own. */
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: { exec: matchIdentifier },
+  line_breaks: false,
+  label: 'a name',
+  start_chars_hint: identifierStartHints(),
+});
+
+/**
+ * Chevrotain's first-character optimisation buckets code points above 255 by
+ * blocks of 256, so one code per block is enough to let any letter start an
+ * identifier while keeping the optimisation on.
+ */
+function identifierStartHints(): number[] {
+  const hints: number[] = [0x5f];
+  for (let c = 0x41; c <= 0x5a; c++) hints.push(c, c + 0x20);
+  for (let c = 0xc0; c <= 0xff; c++) if (c !== 0xd7 && c !== 0xf7) hints.push(c);
+  hints.push(0xaa, 0xb5, 0xba);
+  for (let block = 0x100; block <= 0xffff; block += 0x100) hints.push(block);
+  return hints;
+}
+
+const keywordTokens: TokenType[] = [];
+/** A reserved word; it may still serve as a field name (after `.` and in record fields). */
+const keyword = (word: string): TokenType => {
+  const token = createToken({
+    name: word[0]!.toUpperCase() + word.slice(1),
+    pattern: word,
+    label: `'${word}'`,
+    longer_alt: Identifier,
+  });
+  keywordTokens.push(token);
+  return token;
+};
+
+export const Policy = keyword('policy');
+export const Version = keyword('version');
+export const Published = keyword('published');
+export const Effective = keyword('effective');
+export const Until = keyword('until');
+export const Source = keyword('source');
+export const Timezone = keyword('timezone');
+export const Note = keyword('note');
+export const Import = keyword('import');
+export const Subject = keyword('subject');
+export const Type = keyword('type');
+export const Enum = keyword('enum');
+export const Let = keyword('let');
+export const Param = keyword('param');
+export const Placeholder = keyword('placeholder');
+export const Table = keyword('table');
+export const Criterion = keyword('criterion');
+export const Cites = keyword('cites');
+export const All = keyword('all');
+export const Any = keyword('any');
+export const Of = keyword('of');
+export const At = keyword('at');
+export const Least = keyword('least');
+export const Decide = keyword('decide');
+export const Admit = keyword('admit');
+export const When = keyword('when');
+export const Exclude = keyword('exclude');
+export const Tier = keyword('tier');
+export const Default = keyword('default');
+export const Outcome = keyword('outcome');
+export const Otherwise = keyword('otherwise');
+export const Prefer = keyword('prefer');
+export const Benefit = keyword('benefit');
+export const For = keyword('for');
+export const If = keyword('if');
+export const Then = keyword('then');
+export const Else = keyword('else');
+export const And = keyword('and');
+export const Or = keyword('or');
+export const Not = keyword('not');
+export const In = keyword('in');
+export const Contains = keyword('contains');
+export const Starts = keyword('starts');
+export const Ends = keyword('ends');
+export const With = keyword('with');
+export const Satisfies = keyword('satisfies');
+export const Is = keyword('is');
+export const Present = keyword('present');
+export const Missing = keyword('missing');
+export const During = keyword('during');
+export const Last = keyword('last');
+export const Natural = keyword('natural');
+export const True = keyword('true');
+export const False = keyword('false');
+export const Today = keyword('today');
+export const Now = keyword('now');
+export const Count = keyword('count');
+export const Sum = keyword('sum');
+export const Min = keyword('min');
+export const Max = keyword('max');
+export const Where = keyword('where');
+export const List = keyword('list');
+export const Monthly = keyword('monthly');
+export const BoolType = keyword('bool');
+export const NumberType = keyword('number');
+export const StringType = keyword('string');
+export const DateType = keyword('date');
+export const DateTimeType = keyword('datetime');
+export const DurationType = keyword('duration');
+export const Hours = keyword('hours');
+export const Hour = keyword('hour');
+export const Days = keyword('days');
+export const Day = keyword('day');
+export const Months = keyword('months');
+export const Month = keyword('month');
+export const Years = keyword('years');
+export const Year = keyword('year');
+
+/** Every keyword token, for positions where a keyword may serve as a plain name. */
+export const keywords: readonly TokenType[] = keywordTokens;
+
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  // U+FEFF (a byte-order mark) is treated as white space wherever it stands.
+  pattern: /[ \t\r\n\f\v\u00a0\u3000\ufeff]+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
+export const LineComment = createToken({
+  name: 'LineComment',
+  pattern: /\/\/[^\n\r]*/,
+  group: 'comments',
+});
+export const BlockComment = createToken({
+  name: 'BlockComment',
+  pattern: /\/\*[\s\S]*?\*\//,
+  group: 'comments',
+  line_breaks: true,
+});
+/** A `/*` that never closes: reported as an error, not silently swallowed. */
+export const UnterminatedComment = createToken({
+  name: 'UnterminatedComment',
+  pattern: /\/\*[\s\S]*/,
+  group: 'errors',
+  line_breaks: true,
+});
+export const StringLiteral = createToken({
+  name: 'StringLiteral',
+  pattern: /"(?:[^"\\\n\r]|\\.)*"/,
+  label: 'a string',
+});
+/** A string with no closing quote before the end of the line. */
+export const UnterminatedString = createToken({
+  name: 'UnterminatedString',
+  pattern: /"(?:[^"\\\n\r]|\\.)*/,
+  group: 'errors',
+});
+export const DateTimeLiteral = createToken({
+  name: 'DateTimeLiteral',
+  pattern: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?/,
+  label: 'a datetime',
+});
+export const DateLiteral = createToken({
+  name: 'DateLiteral',
+  pattern: /\d{4}-\d{2}-\d{2}/,
+  label: 'a date',
+});
+export const NumberLiteral = createToken({
+  name: 'NumberLiteral',
+  pattern: /\d[\d_]*(?:\.\d[\d_]*)?(?:万|亿|%)?/,
+  label: 'a number',
+});
+
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: "'->'" });
+export const LessEqual = createToken({ name: 'LessEqual', pattern: /<=/, label: "'<='" });
+export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: />=/, label: "'>='" });
+export const NotEqual = createToken({ name: 'NotEqual', pattern: /!=/, label: "'!='" });
+/** `==` is accepted as a common slip for `=` and reported with a hint by the checker. */
+export const DoubleEqual = createToken({ name: 'DoubleEqual', pattern: /==/, label: "'=='" });
+export const Equal = createToken({ name: 'Equal', pattern: /=/, label: "'='" });
+export const Less = createToken({ name: 'Less', pattern: /</, label: "'<'" });
+export const Greater = createToken({ name: 'Greater', pattern: />/, label: "'>'" });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'" });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'" });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'" });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: "'/'" });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('" });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'" });
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: "'{'" });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: "'}'" });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: "'['" });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: "']'" });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
+export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'" });
+export const Dot = createToken({ name: 'Dot', pattern: /\./, label: "'.'" });
+export const Question = createToken({ name: 'Question', pattern: /\?/, label: "'?'" });
+
+/** All token types in matching order (longest and most specific first). */
+export const allTokens: readonly TokenType[] = [
+  WhiteSpace,
+  LineComment,
+  BlockComment,
+  UnterminatedComment,
+  StringLiteral,
+  UnterminatedString,
+  DateTimeLiteral,
+  DateLiteral,
+  NumberLiteral,
+  Arrow,
+  LessEqual,
+  GreaterEqual,
+  NotEqual,
+  DoubleEqual,
+  Equal,
+  Less,
+  Greater,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  LParen,
+  RParen,
+  LBrace,
+  RBrace,
+  LBracket,
+  RBracket,
+  Comma,
+  Colon,
+  Dot,
+  Question,
+  ...keywordTokens,
+  Identifier,
+];
+
+const lexer = new Lexer(allTokens as TokenType[], {
+  positionTracking: 'full',
+  ensureOptimizations: false,
+  skipValidations: true,
+});
+
+/** What {@link tokenize} returns. */
+export interface TokenizeResult {
+  readonly tokens: IToken[];
+  readonly comments: IToken[];
+  /** Unterminated strings and comments. */
+  readonly badTokens: IToken[];
+  /** Characters no token matches: offset and length. */
+  readonly unexpected: { offset: number; length: number }[];
+}
+
+/** Split source text into tokens. Never throws. */
+export function tokenize(text: string): TokenizeResult {
+  const result = lexer.tokenize(text);
+  return {
+    tokens: result.tokens,
+    comments: result.groups['comments'] ?? [],
+    badTokens: result.groups['errors'] ?? [],
+    unexpected: result.errors.map((e) => ({ offset: e.offset, length: e.length })),
+  };
+}
