@@ -1,0 +1,1386 @@
+/**
+ * The compiler and evaluator: a checked policy → closures, compiled once,
+ * evaluated many times.
+ *
+ * Two closure trees are built from the same AST: a plain one for decisions
+ * (no bookkeeping beyond data errors), and a traced one, built on first use,
+ * that records every criterion, comparison and unknown field for
+ * explanations. Unknown is `undefined` throughout; and/or/not and the
+ * aggregations follow three-valued logic.
+ */
+import { createHash } from 'node:crypto';
+import type { CheckedPolicy, ResolvedName, Type, RecordType, EnumType } from '@bylaw/dsl';
+import type * as A from '@bylaw/dsl';
+import * as D from './values/decimal.js';
+import * as C from './values/calendar.js';
+import type {
+  ComparisonTrace,
+  DataError,
+  Decision,
+  DecisionStamp,
+  ExplanationNode,
+  Labelled,
+  Truth,
+} from './decision.js';
+import { ConversionFailure, convertValue, describeRaw, readOwn, type Converter } from './convert.js';
+import { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
+
+type Fn = (ctx: EvalContext) => unknown;
+type BoolFn = (ctx: EvalContext) => boolean | undefined;
+
+const NOT_YET = Symbol('not yet evaluated');
+
+/** Resolves `satisfies` references: evaluates another policy on a value. */
+export interface ReferenceResolver {
+  /** The decision of policy `id` (in force on the same date) for `subject`, or undefined if none is in force. */
+  decide(id: string, subject: unknown, options: EvaluateOptions, depth: number): Decision | undefined;
+}
+
+/** Options for one evaluation. */
+export interface EvaluateOptions {
+  /** The evaluation date `YYYY-MM-DD` or instant `YYYY-MM-DDTHH:MM[:SS][±HH:MM]`. */
+  readonly asOf: string;
+  /** Values for params and placeholders, by name (tables as objects keyed by key). */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** Build the explanation tree (slower). */
+  readonly explain?: boolean;
+}
+
+interface Trace {
+  /** Unknown sources seen and still relevant; truncated when a node is decided. */
+  unknowns: string[];
+  /** The node whose children are being evaluated. */
+  stack: ExplanationNode[];
+  criterionNodes: Map<number, ExplanationNode>;
+}
+
+/** Per-evaluation state. */
+export interface EvalContext {
+  subject: unknown;
+  clock: C.Clock;
+  params: unknown[];
+  lets: unknown[];
+  criteria: unknown[];
+  vars: unknown[];
+  indices: number[];
+  errors: DataError[];
+  errorPaths: Set<string> | undefined;
+  trace: Trace | undefined;
+  options: EvaluateOptions;
+  depth: number;
+  steps: number;
+}
+
+/** Thrown inside evaluation when a limit is exceeded; turned into a data error. */
+class LimitExceeded extends Error {}
+
+/** A compiled policy: evaluate it on many subjects. */
+export interface CompiledPolicy {
+  readonly checked: CheckedPolicy;
+  readonly stamp: DecisionStamp;
+  /** Evaluate one subject. Never throws on bad data: problems become data errors and unknowns. */
+  evaluate(subject: unknown, options: EvaluateOptions): Decision;
+}
+
+/** Options for {@link compile}. */
+export interface CompileOptions {
+  readonly references?: ReferenceResolver;
+  readonly limits?: Partial<RuntimeLimits>;
+}
+
+// ---------------------------------------------------------------------------
+
+interface RuleInfo {
+  readonly rule: A.DecisionRule;
+  readonly labelled: Labelled | undefined;
+  plain: BoolFn | undefined;
+  traced: BoolFn | undefined;
+}
+
+/**
+ * Compile a checked policy. Parsing and checking happen before; compiling
+ * happens once; {@link CompiledPolicy.evaluate} is the per-subject call.
+ *
+ * @example
+ * ```ts
+ * const compiled = compile(checked.policies[0]);
+ * const decision = compiled.evaluate(merchant, { asOf: '2023-09-08' });
+ * ```
+ */
+export function compile(policy: CheckedPolicy, options: CompileOptions = {}): CompiledPolicy {
+  return new PolicyCompiler(policy, options).build();
+}
+
+class PolicyCompiler {
+  private readonly limits: RuntimeLimits;
+  private readonly letSlots = new Map<A.LetDecl, number>();
+  private readonly criterionSlots = new Map<A.CriterionDecl, number>();
+  private readonly paramSlots = new Map<string, number>();
+  private readonly varSlots = new Map<A.Identifier, number>();
+  private readonly letFns: { plain: Fn | undefined; traced: Fn | undefined }[] = [];
+  private readonly criterionFns: { plain: BoolFn | undefined; traced: BoolFn | undefined }[] = [];
+  private readonly paramConverters: { name: string; kind: 'param' | 'placeholder'; type: Type; defaultFn: Fn | undefined }[] = [];
+  private readonly stamp: DecisionStamp;
+  private readonly rules: RuleInfo[];
+
+  constructor(
+    private readonly p: CheckedPolicy,
+    private readonly options: CompileOptions,
+  ) {
+    this.limits = { ...defaultRuntimeLimits, ...options.limits };
+    p.lets.forEach((d, i) => {
+      this.letSlots.set(d, i);
+      this.letFns.push({ plain: undefined, traced: undefined });
+    });
+    p.criteria.forEach((d, i) => {
+      this.criterionSlots.set(d, i);
+      this.criterionFns.push({ plain: undefined, traced: undefined });
+    });
+    for (const d of [...p.params, ...p.placeholders, ...p.tables]) {
+      if (d.kind === 'TableDecl') continue;
+      this.paramSlots.set(d.name.name, this.paramConverters.length);
+      this.paramConverters.push({
+        name: d.name.name,
+        kind: d.kind === 'ParamDecl' ? 'param' : 'placeholder',
+        type: p.declaredTypes.get(d.name.name)!,
+        defaultFn: undefined,
+      });
+    }
+    this.stamp = {
+      id: p.id,
+      version: p.version,
+      title: p.title,
+      hash: 'sha256:' + createHash('sha256').update(p.text).digest('hex'),
+      effective: { from: p.effective.from, until: p.effective.until },
+      file: p.file,
+    };
+    this.rules = p.decide.rules.map((rule) => ({
+      rule,
+      labelled: 'id' in rule ? labelled(rule) : undefined,
+      plain: undefined,
+      traced: undefined,
+    }));
+  }
+
+  build(): CompiledPolicy {
+    for (const pc of this.paramConverters) {
+      const decl = this.p.params.find((d) => d.name.name === pc.name);
+      if (decl) pc.defaultFn = this.expr(decl.value, false);
+    }
+    for (const r of this.rules) if ('body' in r.rule) r.plain = this.body(r.rule.body, false);
+    const self = this;
+    const zone = this.p.timezone;
+    const paramCache = new WeakMap<object, { values: unknown[]; errors: DataError[] }>();
+    const emptyParams = {};
+    return {
+      checked: this.p,
+      stamp: this.stamp,
+      evaluate(subject: unknown, options: EvaluateOptions): Decision {
+        return self.evaluate(subject, options, 0, zone, paramCache, emptyParams);
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- decisions
+
+  private makeContext(subject: unknown, options: EvaluateOptions, depth: number, clock: C.Clock, params: { values: unknown[]; errors: DataError[] }): EvalContext {
+    return {
+      subject,
+      clock,
+      params: params.values,
+      lets: new Array(this.letFns.length).fill(NOT_YET),
+      criteria: new Array(this.criterionFns.length).fill(NOT_YET),
+      vars: [],
+      indices: [],
+      errors: [...params.errors],
+      errorPaths: undefined,
+      trace: undefined,
+      options,
+      depth,
+      steps: 0,
+    };
+  }
+
+  evaluate(
+    subject: unknown,
+    options: EvaluateOptions,
+    depth: number,
+    zone: string,
+    paramCache: WeakMap<object, { values: unknown[]; errors: DataError[] }>,
+    emptyParams: object,
+  ): Decision {
+    const clock = clockOf(options.asOf, zone);
+    const paramsObject = options.params ?? emptyParams;
+    let params = paramCache.get(paramsObject);
+    if (!params) {
+      params = this.convertParams(paramsObject as Record<string, unknown>, clock);
+      paramCache.set(paramsObject, params);
+    }
+    if (clock === undefined) {
+      return this.errorDecision(options.asOf, [{ path: 'asOf', message: `not a date: ${JSON.stringify(options.asOf)}` }]);
+    }
+    if (subject === null || typeof subject !== 'object' || Array.isArray(subject)) {
+      const ctx = this.makeContext(undefined, options, depth, clock, params);
+      ctx.errors.push({ path: this.p.subject.name, message: `expected a record (JSON object), got ${describeRaw(subject)}` });
+      return this.run(ctx, options.explain === true);
+    }
+    const ctx = this.makeContext(subject, options, depth, clock, params);
+    const plain = this.run(ctx, options.explain === true);
+    if (plain.outcome === 'undetermined' && !options.explain) {
+      // Rare path: find exactly which unknowns decide it.
+      const traced = this.run(this.makeContext(subject, options, depth, clock, params), true);
+      return { ...plain, unknown: traced.unknown };
+    }
+    return plain;
+  }
+
+  private errorDecision(asOf: string, errors: DataError[]): Decision {
+    return {
+      policy: this.stamp,
+      asOf,
+      outcome: 'undetermined',
+      priorities: [],
+      benefits: [],
+      unknown: [],
+      dataErrors: errors,
+    };
+  }
+
+  private convertParams(raw: Record<string, unknown>, clock: C.Clock | undefined): { values: unknown[]; errors: DataError[] } {
+    const values: unknown[] = [];
+    const errors: DataError[] = [];
+    const zone = this.p.timezone;
+    for (const pc of this.paramConverters) {
+      const given = readOwn(raw, pc.name);
+      if (given === undefined || given === null) {
+        if (pc.defaultFn && clock) {
+          const ctx = this.makeContext(undefined, { asOf: '' }, 0, clock, { values: [], errors: [] });
+          values.push(pc.defaultFn(ctx));
+        } else values.push(undefined);
+        continue;
+      }
+      const path = `params.${pc.name}`;
+      values.push(convertDeep(given, pc.type, path, zone, errors, this.limits));
+    }
+    return { values, errors };
+  }
+
+  private run(ctx: EvalContext, explain: boolean): Decision {
+    if (explain) {
+      ctx.trace = { unknowns: [], stack: [], criterionNodes: new Map() };
+      ctx.errorPaths = new Set();
+      for (const r of this.rules) if ('body' in r.rule && !r.traced) r.traced = this.body(r.rule.body, true);
+    }
+    const results = new Map<RuleInfo, { value: boolean | undefined; unknown: string[] }>();
+    const nodes: ExplanationNode[] = [];
+    try {
+      for (const r of this.rules) {
+        if (!('body' in r.rule)) continue;
+        if (ctx.trace) {
+          const node: ExplanationNode = {
+            kind: 'rule',
+            role: roleOf(r.rule),
+            ...(r.labelled ? labelFields(r.labelled) : {}),
+            result: 'unknown',
+            children: [],
+          };
+          ctx.trace.stack.push(node);
+          const mark = ctx.trace.unknowns.length;
+          const value = r.traced!(ctx);
+          ctx.trace.stack.pop();
+          const unknown = ctx.trace.unknowns.splice(mark);
+          node.result = truth(value);
+          if (value === undefined) setUnknown(node, unknown);
+          nodes.push(node);
+          results.set(r, { value, unknown });
+        } else {
+          results.set(r, { value: r.plain!(ctx), unknown: [] });
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof LimitExceeded)) throw e;
+      ctx.errors.push({ path: this.p.subject.name, message: e.message });
+      return { ...this.errorDecision(ctx.options.asOf, ctx.errors) };
+    }
+    return this.combine(ctx, results, ctx.trace ? nodes : undefined);
+  }
+
+  /** Turn the rules' truth values into the decision (three-valued). */
+  private combine(
+    ctx: EvalContext,
+    results: Map<RuleInfo, { value: boolean | undefined; unknown: string[] }>,
+    explanation: ExplanationNode[] | undefined,
+  ): Decision {
+    const of = (kind: A.DecisionRule['kind']) => this.rules.filter((r) => r.rule.kind === kind);
+    const exclusions = of('ExcludeRule');
+    const tiers = this.rules.filter((r) => r.rule.kind === 'TierRule' || r.rule.kind === 'DefaultTierRule');
+    const outcomes = this.rules.filter((r) => r.rule.kind === 'OutcomeRule' || r.rule.kind === 'OtherwiseRule');
+    const admit = of('AdmitRule')[0];
+    const relevantUnknown: string[] = [];
+    const value = (r: RuleInfo) => results.get(r)?.value;
+    const unknownOf = (r: RuleInfo) => results.get(r)?.unknown ?? [];
+
+    const veto = exclusions.find((r) => value(r) === true);
+    const vetoPossible = exclusions.filter((r) => value(r) === undefined);
+    const priorities = of('PreferRule').map((r) => ({ ...r.labelled!, met: truth(value(r)) }));
+
+    let outcome: string;
+    let admission: 'admitted' | 'rejected' | 'undetermined' | undefined;
+    let tier: Labelled | undefined;
+    let possible: Labelled[] | undefined;
+    let outcomeLabel: string | undefined;
+    let reason: string | undefined;
+
+    if (outcomes.length > 0) {
+      const otherwise = outcomes.find((r) => r.rule.kind === 'OtherwiseRule')!;
+      if (veto) {
+        outcome = otherwise.labelled!.id;
+        outcomeLabel = otherwise.labelled!.label;
+      } else {
+        const pick = firstHolding(outcomes, value);
+        if (pick.kind === 'decided' && (vetoPossible.length === 0 || pick.rule === otherwise)) {
+          outcome = pick.rule.labelled!.id;
+          outcomeLabel = pick.rule.labelled!.label;
+        } else {
+          outcome = 'undetermined';
+          possible = pick.kind === 'open' ? pick.candidates.map((r) => r.labelled!) : pick.kind === 'decided' ? [pick.rule.labelled!] : [];
+          if (vetoPossible.length > 0 && !possible.includes(otherwise.labelled!)) possible.push(otherwise.labelled!);
+          for (const r of pick.kind === 'open' ? pick.candidates : []) relevantUnknown.push(...unknownOf(r));
+          for (const r of vetoPossible) relevantUnknown.push(...unknownOf(r));
+        }
+      }
+    } else {
+      const admitValue = admit ? value(admit) : true;
+      const hasDefault = tiers.some((r) => r.rule.kind === 'DefaultTierRule');
+      const tierPick = tiers.length > 0 ? firstHolding(tiers, value) : undefined;
+      const noTier = tierPick?.kind === 'none';
+      if (veto) {
+        admission = 'rejected';
+      } else if (admitValue === false) {
+        admission = 'rejected';
+        reason = 'the admission conditions are not met';
+      } else if (noTier && !hasDefault) {
+        admission = 'rejected';
+        reason = 'no tier is reached';
+      } else if (admitValue === true && vetoPossible.length === 0 && (!tierPick || tierPick.kind === 'decided' || hasDefault || (tierPick.kind === 'open' && tierPick.candidates.some((r) => value(r) === true)))) {
+        admission = 'admitted';
+      } else {
+        admission = 'undetermined';
+        if (admitValue === undefined && admit) relevantUnknown.push(...unknownOf(admit));
+        for (const r of vetoPossible) relevantUnknown.push(...unknownOf(r));
+        if (tierPick?.kind === 'open' && !hasDefault) for (const r of tierPick.candidates) relevantUnknown.push(...unknownOf(r));
+      }
+      outcome = admission;
+      if (admission === 'admitted' && tierPick) {
+        if (tierPick.kind === 'decided') tier = tierPick.rule.labelled;
+        else if (tierPick.kind === 'open') {
+          outcome = 'undetermined';
+          possible = tierPick.candidates.map((r) => r.labelled!);
+          for (const r of tierPick.candidates) relevantUnknown.push(...unknownOf(r));
+        }
+      }
+    }
+    const granted = outcome === 'undetermined' || outcome === 'rejected' ? undefined : tier?.id ?? outcome;
+    const benefits =
+      granted === undefined
+        ? []
+        : of('BenefitRule')
+            .filter((r) => {
+              const to = (r.rule as A.BenefitRule).grantedTo;
+              return to.length === 0 ? outcome === 'admitted' || outcomes.length > 0 : to.some((t) => t.name === granted || t.name === outcome);
+            })
+            .map((r) => r.labelled!);
+    return {
+      policy: this.stamp,
+      asOf: ctx.options.asOf,
+      outcome,
+      ...(admission !== undefined ? { admission } : {}),
+      ...(tier ? { tier } : {}),
+      ...(possible ? { possible } : {}),
+      ...(outcomeLabel !== undefined ? { outcomeLabel } : {}),
+      ...(veto ? { vetoedBy: veto.labelled! } : {}),
+      ...(reason && outcome === 'rejected' ? { reason } : {}),
+      priorities,
+      benefits,
+      unknown: outcome === 'undetermined' ? unique(relevantUnknown) : [],
+      dataErrors: ctx.errors,
+      ...(explanation ? { explanation } : {}),
+    };
+  }
+
+  // ---------------------------------------------------------------- criteria
+
+  private body(body: A.CriterionBody, traced: boolean): BoolFn {
+    if (body.kind !== 'Combinator') return traced ? this.tracedCondition(body) : (this.expr(body, false) as BoolFn);
+    const items = body.items.map((item) => this.item(item, traced));
+    const mode = body.mode;
+    const need = body.count ? Number(body.count.value) : 0;
+    const combine = (values: (boolean | undefined)[]): boolean | undefined => combineItems(mode, need, values);
+    if (!traced) {
+      if (mode === 'all') {
+        return (ctx) => {
+          let unknown = false;
+          for (const f of items) {
+            const v = f(ctx);
+            if (v === false) return false;
+            if (v === undefined) unknown = true;
+          }
+          return unknown ? undefined : true;
+        };
+      }
+      if (mode === 'any') {
+        return (ctx) => {
+          let unknown = false;
+          for (const f of items) {
+            const v = f(ctx);
+            if (v === true) return true;
+            if (v === undefined) unknown = true;
+          }
+          return unknown ? undefined : false;
+        };
+      }
+      return (ctx) => combine(items.map((f) => f(ctx)));
+    }
+    return (ctx) => {
+      const trace = ctx.trace!;
+      const node: ExplanationNode = {
+        kind: mode,
+        ...(mode === 'atLeast' ? { count: need } : {}),
+        result: 'unknown',
+        children: [],
+      };
+      trace.stack.at(-1)!.children!.push(node);
+      trace.stack.push(node);
+      const mark = trace.unknowns.length;
+      // Explanations evaluate every item, so that each shows its result.
+      const v = combine(items.map((f) => f(ctx)));
+      trace.stack.pop();
+      node.result = truth(v);
+      if (v !== undefined) trace.unknowns.length = mark;
+      else setUnknown(node, trace.unknowns.slice(mark));
+      return v;
+    };
+  }
+
+  private item(item: A.CriterionItem, traced: boolean): BoolFn {
+    const inner = this.body(item.body, traced);
+    if (!traced || !item.id) return inner;
+    const fields = labelFields(labelled(item as A.Heading));
+    return (ctx) => {
+      const trace = ctx.trace!;
+      const node: ExplanationNode = { kind: 'item', ...fields, result: 'unknown', children: [] };
+      trace.stack.at(-1)!.children!.push(node);
+      trace.stack.push(node);
+      const mark = trace.unknowns.length;
+      const v = inner(ctx);
+      trace.stack.pop();
+      node.result = truth(v);
+      if (v === undefined) setUnknown(node, trace.unknowns.slice(mark));
+      return v;
+    };
+  }
+
+  private tracedCondition(expr: A.Expression): BoolFn {
+    const named = expr.kind === 'NameRef' ? this.p.names.get(expr) : undefined;
+    if (named?.kind === 'criterion') return this.criterionRef(named.decl, true);
+    const f = this.expr(expr, true) as BoolFn;
+    const text = this.textOf(expr);
+    return (ctx) => {
+      const trace = ctx.trace!;
+      const node: ExplanationNode = { kind: 'condition', text, result: 'unknown', comparisons: [], children: [] };
+      trace.stack.at(-1)!.children!.push(node);
+      trace.stack.push(node);
+      const mark = trace.unknowns.length;
+      const v = f(ctx);
+      trace.stack.pop();
+      node.result = truth(v);
+      if (v === undefined) setUnknown(node, trace.unknowns.slice(mark));
+      return v;
+    };
+  }
+
+  private criterionRef(decl: A.CriterionDecl, traced: boolean): BoolFn {
+    const slot = this.criterionSlots.get(decl)!;
+    const fns = this.criterionFns[slot]!;
+    if (!traced) {
+      return (ctx) => {
+        const cached = ctx.criteria[slot];
+        if (cached !== NOT_YET) return cached as boolean | undefined;
+        fns.plain ??= this.body(decl.body, false);
+        const v = fns.plain(ctx);
+        ctx.criteria[slot] = v;
+        return v;
+      };
+    }
+    const fields = labelFields(labelled(decl));
+    return (ctx) => {
+      const trace = ctx.trace!;
+      const parent = trace.stack.at(-1)!;
+      const cachedNode = trace.criterionNodes.get(slot);
+      if (cachedNode) {
+        parent.children!.push(cachedNode);
+        if (cachedNode.unknown) trace.unknowns.push(...cachedNode.unknown);
+        return ctx.criteria[slot] as boolean | undefined;
+      }
+      fns.traced ??= this.body(decl.body, true);
+      const node: ExplanationNode = { kind: 'criterion', ...fields, result: 'unknown', children: [] };
+      parent.children!.push(node);
+      trace.criterionNodes.set(slot, node);
+      trace.stack.push(node);
+      const mark = trace.unknowns.length;
+      const v = fns.traced(ctx);
+      trace.stack.pop();
+      node.result = truth(v);
+      if (v === undefined) setUnknown(node, trace.unknowns.slice(mark));
+      ctx.criteria[slot] = v;
+      return v;
+    };
+  }
+
+  // ------------------------------------------------------------- expressions
+
+  private typeOf(e: A.Expression): Type {
+    return this.p.types.get(e) ?? { kind: 'error' };
+  }
+
+  private textOf(e: A.Expression | A.Span): string {
+    const span = 'span' in e ? e.span : e;
+    return this.p.text.slice(span.start, span.end).replace(/\s+/g, ' ');
+  }
+
+  /** Compile an expression. In traced mode every decided node drops the unknowns below it. */
+  private expr(e: A.Expression, traced: boolean): Fn {
+    const f = this.exprInner(e, traced);
+    // Only a decided condition makes the unknowns below it irrelevant; a value such as a
+    // series window may be known while holding unknown elements.
+    if (!traced || this.typeOf(e).kind !== 'bool') return f;
+    return (ctx) => {
+      const trace = ctx.trace!;
+      const mark = trace.unknowns.length;
+      const v = f(ctx);
+      if (v !== undefined && trace.unknowns.length > mark) trace.unknowns.length = mark;
+      return v;
+    };
+  }
+
+  private exprInner(e: A.Expression, traced: boolean): Fn {
+    switch (e.kind) {
+      case 'NumberLiteral': {
+        const v = Number(e.value);
+        return () => v;
+      }
+      case 'StringLiteral': {
+        const v = e.value;
+        return () => v;
+      }
+      case 'BoolLiteral': {
+        const v = e.value;
+        return () => v;
+      }
+      case 'DateLiteral': {
+        const v = C.dayFromCivil(e.year, e.month, e.day);
+        return () => v;
+      }
+      case 'DateTimeLiteral': {
+        const v = C.parseDateTime(e.raw, this.p.timezone);
+        return () => v;
+      }
+      case 'DurationLiteral': {
+        const v = C.durationOf(Number(e.amount.value), e.unit);
+        return () => v;
+      }
+      case 'TodayRef':
+        return (ctx) => ctx.clock.today;
+      case 'NowRef':
+        return (ctx) => ctx.clock.now;
+      case 'PeriodExpr': {
+        const amount = Number(e.length.amount.value);
+        const { unit, natural } = e.length;
+        return (ctx) => C.periodWindow(amount, unit, natural, ctx.clock);
+      }
+      case 'ListLiteral': {
+        const fns = e.elements.map((x) => this.expr(x, traced));
+        return (ctx) => fns.map((f) => f(ctx));
+      }
+      case 'NameRef':
+        return this.name(e, traced);
+      case 'MemberAccess':
+        return this.member(e, traced);
+      case 'IndexAccess':
+        return this.index(e, traced);
+      case 'UnaryExpr': {
+        const f = this.expr(e.operand, traced);
+        if (e.operator === 'not') {
+          return (ctx) => {
+            const v = f(ctx);
+            return v === undefined ? undefined : !v;
+          };
+        }
+        const t = this.typeOf(e);
+        if (t.kind === 'duration') {
+          return (ctx) => {
+            const v = f(ctx) as C.Duration | undefined;
+            return v && { months: -v.months, days: -v.days, ms: -v.ms };
+          };
+        }
+        return (ctx) => {
+          const v = f(ctx) as number | undefined;
+          return v === undefined ? undefined : D.neg(v);
+        };
+      }
+      case 'BinaryExpr':
+        return this.binary(e, traced);
+      case 'ConditionalExpr': {
+        const c = this.expr(e.condition, traced);
+        const a = this.expr(e.then, traced);
+        const b = this.expr(e.otherwise, traced);
+        return (ctx) => {
+          const v = c(ctx);
+          return v === undefined ? undefined : v ? a(ctx) : b(ctx);
+        };
+      }
+      case 'AggregateExpr':
+        return this.aggregate(e, traced);
+      case 'DuringExpr':
+        return this.during(e, traced);
+      case 'SatisfiesExpr':
+        return this.satisfies(e, traced);
+      case 'PresenceExpr': {
+        const f = this.expr(e.operand, traced);
+        return (ctx) => {
+          const errorsBefore = ctx.errors.length;
+          const v = f(ctx);
+          if (ctx.errors.length > errorsBefore) return undefined;
+          if (ctx.trace) ctx.trace.unknowns.length = Math.min(ctx.trace.unknowns.length, ctx.trace.unknowns.length);
+          return v === undefined ? !e.present : e.present;
+        };
+      }
+    }
+  }
+
+  private name(e: A.NameRef, traced: boolean): Fn {
+    const r = this.p.names.get(e) as ResolvedName | undefined;
+    if (!r) return () => undefined;
+    switch (r.kind) {
+      case 'subject':
+        return (ctx) => ctx.subject;
+      case 'enumMember': {
+        const index = r.index;
+        return () => index;
+      }
+      case 'enumType':
+        return () => undefined;
+      case 'variable': {
+        const slot = this.varSlot(r.binder);
+        return (ctx) => ctx.vars[slot];
+      }
+      case 'param':
+      case 'placeholder': {
+        const slot = this.paramSlots.get(r.decl.name.name)!;
+        const source = `${r.kind} ${r.decl.name.name}`;
+        return (ctx) => {
+          const v = ctx.params[slot];
+          if (v === undefined && ctx.trace) ctx.trace.unknowns.push(source);
+          return v;
+        };
+      }
+      case 'table':
+        return this.literalTable(r.decl, traced);
+      case 'let': {
+        const slot = this.letSlots.get(r.decl)!;
+        const fns = this.letFns[slot]!;
+        const decl = r.decl;
+        if (!traced) {
+          return (ctx) => {
+            const cached = ctx.lets[slot];
+            if (cached !== NOT_YET) return cached;
+            fns.plain ??= this.expr(decl.value, false);
+            const v = fns.plain(ctx);
+            ctx.lets[slot] = v;
+            return v;
+          };
+        }
+        // Traced lets are re-evaluated so that each use records its own unknowns and comparisons.
+        return (ctx) => {
+          fns.traced ??= this.expr(decl.value, true);
+          return fns.traced(ctx);
+        };
+      }
+      case 'criterion':
+        return this.criterionRef(r.decl, traced);
+    }
+  }
+
+  private varSlot(binder: A.Identifier): number {
+    let slot = this.varSlots.get(binder);
+    if (slot === undefined) this.varSlots.set(binder, (slot = this.varSlots.size));
+    return slot;
+  }
+
+  /** The data path of an expression, for error messages; dynamic parts read the aggregation indices. */
+  private pathOf(e: A.Expression): (ctx: EvalContext) => string {
+    switch (e.kind) {
+      case 'NameRef': {
+        const r = this.p.names.get(e);
+        if (r?.kind === 'variable') {
+          const slot = this.varSlot(r.binder);
+          const source = this.aggregateSources.get(r.binder);
+          const base = source ? this.pathOf(source) : () => r.name;
+          return (ctx) => `${base(ctx)}[${ctx.indices[slot] ?? '?'}]`;
+        }
+        return () => e.name;
+      }
+      case 'MemberAccess': {
+        const base = this.pathOf(e.object);
+        const name = e.member.name;
+        return (ctx) => `${base(ctx)}.${name}`;
+      }
+      case 'IndexAccess':
+        return () => this.textOf(e);
+      case 'DuringExpr':
+        return this.pathOf(e.series);
+      default:
+        return () => this.textOf(e);
+    }
+  }
+
+  private readonly aggregateSources = new Map<A.Identifier, A.Expression>();
+
+  private member(e: A.MemberAccess, traced: boolean): Fn {
+    const r = this.p.names.get(e);
+    if (r?.kind === 'enumMember') {
+      const index = r.index;
+      return () => index;
+    }
+    const objectType = this.typeOf(e.object) as RecordType;
+    const field = objectType.fields?.get(e.member.name);
+    const object = this.expr(e.object, traced);
+    if (!field) return () => undefined;
+    const name = e.member.name;
+    const path = this.pathOf(e);
+    const defaultFn = field.decl.defaultValue ? this.expr(field.decl.defaultValue, false) : undefined;
+    const convert = this.converter(field.type);
+    return (ctx) => {
+      const obj = object(ctx);
+      if (obj === undefined) return undefined;
+      const raw = readOwn(obj as object, name);
+      if (raw === undefined || raw === null) {
+        if (defaultFn) return defaultFn(ctx);
+        if (ctx.trace) ctx.trace.unknowns.push(path(ctx));
+        return undefined;
+      }
+      return convert(raw, ctx, path);
+    };
+  }
+
+  /** A function that checks and converts a raw data value of a type; on failure records a data error. */
+  private converter(type: Type): (raw: unknown, ctx: EvalContext, path: (ctx: EvalContext) => string) => unknown {
+    const convert: Converter = convertValue(type, this.p.timezone, this.limits);
+    return (raw, ctx, path) => {
+      const v = convert(raw);
+      if (typeof v === 'object' && v !== null && v instanceof ConversionFailure) return this.fail(ctx, path(ctx), v.message);
+      return v;
+    };
+  }
+
+  private fail(ctx: EvalContext, path: string, message: string): undefined {
+    if (!ctx.errorPaths?.has(path)) {
+      if (!ctx.errors.some((x) => x.path === path)) ctx.errors.push({ path, message });
+      ctx.errorPaths?.add(path);
+    }
+    if (ctx.trace) ctx.trace.unknowns.push(path);
+    return undefined;
+  }
+
+  private index(e: A.IndexAccess, traced: boolean): Fn {
+    const objectType = this.typeOf(e.object);
+    const object = this.expr(e.object, traced);
+    const key = this.expr(e.index, traced);
+    if (objectType.kind === 'table') {
+      const keyType = objectType.key;
+      const convert = this.converter(objectType.value);
+      const tableName = this.textOf(e.object);
+      return (ctx) => {
+        const table = object(ctx);
+        const k = key(ctx);
+        if (table === undefined || k === undefined) return undefined;
+        if (table instanceof Map) {
+          // A literal table: compiled entries.
+          const f = (table as Map<unknown, Fn>).get(k) ?? (table as Map<unknown, Fn>).get(DEFAULT_KEY);
+          if (f) return f(ctx);
+        } else {
+          const name = keyType.kind === 'enum' ? enumDataValue(keyType, k as number) : String(k);
+          let raw = readOwn(table as object, name);
+          if (raw === undefined) raw = readOwn(table as object, 'default');
+          if (raw !== undefined && raw !== null) return convert(raw, ctx, () => `${tableName}[${JSON.stringify(name)}]`);
+        }
+        if (ctx.trace) ctx.trace.unknowns.push(`${tableName}[${JSON.stringify(keyType.kind === 'enum' ? enumDataValue(keyType, k as number) : k)}]`);
+        return undefined;
+      };
+    }
+    // A list by position (0-based).
+    const elementType = objectType.kind === 'list' ? objectType.element : { kind: 'error' as const };
+    const raw = this.isRawData(e.object);
+    const convert = this.converter(elementType);
+    const path = this.pathOf(e.object);
+    return (ctx) => {
+      const list = object(ctx) as unknown[] | undefined;
+      const i = key(ctx) as number | undefined;
+      if (list === undefined || i === undefined) return undefined;
+      if (!Number.isInteger(i) || i < 0 || i >= list.length) {
+        if (ctx.trace) ctx.trace.unknowns.push(`${path(ctx)}[${i}]`);
+        return undefined;
+      }
+      const v = list[i];
+      if (v === undefined || v === null) {
+        if (ctx.trace) ctx.trace.unknowns.push(`${path(ctx)}[${i}]`);
+        return undefined;
+      }
+      return raw ? convert(v, ctx, (c) => `${path(c)}[${i}]`) : v;
+    };
+  }
+
+  private literalTable(decl: A.TableDecl, traced: boolean): Fn {
+    const keyType = this.p.declaredTypes.get(decl.name.name) as Extract<Type, { kind: 'table' }> | undefined;
+    const map = new Map<unknown, Fn>();
+    for (const entry of decl.entries) {
+      const key =
+        keyType?.key.kind === 'enum'
+          ? keyType.key.members.indexOf(entry.key.kind === 'Identifier' ? entry.key.name : entry.key.value)
+          : entry.key.kind === 'Identifier'
+            ? entry.key.name
+            : entry.key.value;
+      map.set(key, this.expr(entry.value, traced));
+    }
+    if (decl.defaultValue) map.set(DEFAULT_KEY, this.expr(decl.defaultValue, traced));
+    return () => map;
+  }
+
+  /** Whether an expression yields values straight from the data, which must be checked when read. */
+  private isRawData(e: A.Expression): boolean {
+    switch (e.kind) {
+      case 'MemberAccess':
+        return this.p.names.get(e)?.kind !== 'enumMember';
+      case 'IndexAccess':
+        return this.typeOf(e.object).kind === 'list' && this.isRawData(e.object);
+      case 'NameRef': {
+        const r = this.p.names.get(e);
+        if (r?.kind === 'let') return this.isRawData(r.decl.value);
+        if (r?.kind === 'variable') {
+          const source = this.aggregateSources.get(r.binder);
+          return source ? this.isRawData(source) && this.typeOf(source).kind === 'list' : false;
+        }
+        return r?.kind === 'subject';
+      }
+      case 'ConditionalExpr':
+        return this.isRawData(e.then) || this.isRawData(e.otherwise);
+      default:
+        return false;
+    }
+  }
+
+  private binary(e: A.BinaryExpr, traced: boolean): Fn {
+    const op = e.operator;
+    const left = this.expr(e.left, traced);
+    const right = this.expr(e.right, traced);
+    if (op === 'and') {
+      return (ctx) => {
+        const a = left(ctx);
+        if (a === false) return false;
+        const b = right(ctx);
+        if (b === false) return false;
+        return a === undefined || b === undefined ? undefined : true;
+      };
+    }
+    if (op === 'or') {
+      return (ctx) => {
+        const a = left(ctx);
+        if (a === true) return true;
+        const b = right(ctx);
+        if (b === true) return true;
+        return a === undefined || b === undefined ? undefined : false;
+      };
+    }
+    const lt = this.typeOf(e.left);
+    const rt = this.typeOf(e.right);
+    const compute = this.binaryOp(e, op, lt, rt);
+    if (!traced || !isComparison(op)) {
+      return (ctx) => {
+        const a = left(ctx);
+        if (a === undefined) return op === 'in' || op === 'not in' || op === 'contains' ? this.membershipWithUnknownLeft(ctx, right) : undefined;
+        const b = right(ctx);
+        if (b === undefined) return undefined;
+        return compute(a, b, ctx);
+      };
+    }
+    const text = this.textOf(e);
+    return (ctx) => {
+      const a = left(ctx);
+      const b = right(ctx);
+      const v = a === undefined || b === undefined ? undefined : compute(a, b, ctx);
+      const node = ctx.trace!.stack.at(-1);
+      if (node?.comparisons) {
+        const entry: ComparisonTrace = {
+          text,
+          operator: op,
+          left: display(a, lt, this.p.timezone),
+          right: display(b, rt, this.p.timezone),
+          result: truth(v as boolean | undefined),
+          ...(v === false ? shortfall(op, a, b, lt) : {}),
+        };
+        node.comparisons.push(entry);
+      }
+      return v;
+    };
+  }
+
+  /** `x in list` with x unknown is still unknown; evaluate the right side only for its own errors. */
+  private membershipWithUnknownLeft(ctx: EvalContext, right: Fn): undefined {
+    right(ctx);
+    return undefined;
+  }
+
+  private binaryOp(e: A.BinaryExpr, op: A.BinaryOperator, lt: Type, rt: Type): (a: unknown, b: unknown, ctx: EvalContext) => unknown {
+    const zone = this.p.timezone;
+    switch (op) {
+      case '=':
+      case '!=': {
+        const eq = lt.kind === 'duration' ? (a: unknown, b: unknown) => C.compareDurations(a as C.Duration, b as C.Duration) === 0 : lt.kind === 'list' ? listEquals : (a: unknown, b: unknown) => a === b;
+        return op === '=' ? (a, b) => eq(a, b) : (a, b) => !eq(a, b);
+      }
+      case '<':
+      case '<=':
+      case '>':
+      case '>=': {
+        if (lt.kind === 'duration') {
+          return (a, b) => {
+            const c = C.compareDurations(a as C.Duration, b as C.Duration);
+            return c === undefined ? undefined : compareResult(op, c);
+          };
+        }
+        switch (op) {
+          case '<':
+            return (a, b) => (a as number) < (b as number);
+          case '<=':
+            return (a, b) => (a as number) <= (b as number);
+          case '>':
+            return (a, b) => (a as number) > (b as number);
+          default:
+            return (a, b) => (a as number) >= (b as number);
+        }
+      }
+      case 'in':
+      case 'not in': {
+        const negate = op === 'not in';
+        if (rt.kind === 'period') {
+          const test =
+            lt.kind === 'date'
+              ? (a: unknown, b: unknown) => C.dayInWindow(a as number, b as C.Window, zone)
+              : (a: unknown, b: unknown) => C.instantInWindow(a as number, b as C.Window, zone);
+          return negate ? (a, b) => !test(a, b) : test;
+        }
+        const element = rt.kind === 'list' ? rt.element : ({ kind: 'any' } as Type);
+        const member = this.membership(element, this.isRawData(e.right), this.pathOf(e.right));
+        return negate
+          ? (a, b, ctx) => {
+              const v = member(b as unknown[], a, ctx);
+              return v === undefined ? undefined : !v;
+            }
+          : (a, b, ctx) => member(b as unknown[], a, ctx);
+      }
+      case 'contains': {
+        if (lt.kind === 'string') return (a, b) => (a as string).includes(b as string);
+        const element = lt.kind === 'list' ? lt.element : ({ kind: 'any' } as Type);
+        const member = this.membership(element, this.isRawData(e.left), this.pathOf(e.left));
+        return (a, b, ctx) => member(a as unknown[], b, ctx);
+      }
+      case 'starts with':
+        return (a, b) => (a as string).startsWith(b as string);
+      case 'ends with':
+        return (a, b) => (a as string).endsWith(b as string);
+      case '+':
+      case '-': {
+        const sign = op === '+' ? 1 : -1;
+        if (lt.kind === 'number') return op === '+' ? (a, b) => D.add(a as number, b as number) : (a, b) => D.sub(a as number, b as number);
+        if (lt.kind === 'duration' && rt.kind === 'duration') {
+          return (a, b) => {
+            const x = a as C.Duration;
+            const y = b as C.Duration;
+            return { months: x.months + sign * y.months, days: x.days + sign * y.days, ms: x.ms + sign * y.ms };
+          };
+        }
+        if (lt.kind === 'duration') return this.binaryOp(e, op, rt, lt) && ((a, b) => addToTime(b, rt, a as C.Duration, 1, zone));
+        if (rt.kind === 'duration') return (a, b) => addToTime(a, lt, b as C.Duration, sign, zone);
+        // date - date, datetime - datetime: a duration in days or milliseconds.
+        if (lt.kind === 'date') return (a, b) => ({ months: 0, days: (a as number) - (b as number), ms: 0 });
+        return (a, b) => ({ months: 0, days: 0, ms: (a as number) - (b as number) });
+      }
+      case '*':
+        return (a, b) => D.mul(a as number, b as number);
+      case '/':
+        return (a, b) => D.div(a as number, b as number);
+      default:
+        return () => undefined;
+    }
+  }
+
+  /** Membership of a value in a list (from data, checked element by element, or computed). Three-valued. */
+  private membership(element: Type, raw: boolean, path: (ctx: EvalContext) => string): (list: unknown[], x: unknown, ctx: EvalContext) => boolean | undefined {
+    const convert = raw ? this.converter(element) : undefined;
+    const enumType = element.kind === 'enum' ? element : undefined;
+    return (list, x, ctx) => {
+      let unknown = false;
+      const n = list.length;
+      if (n > this.limits.maxListLength) throw new LimitExceeded(`${path(ctx)} has ${n} elements; the limit is ${this.limits.maxListLength}`);
+      for (let i = 0; i < n; i++) {
+        let v = list[i];
+        if (convert) {
+          if (v === undefined || v === null) {
+            unknown = true;
+            if (ctx.trace) ctx.trace.unknowns.push(`${path(ctx)}[${i}]`);
+            continue;
+          }
+          // Fast path for the common case: strings compared with strings, enum data values with a member.
+          if (enumType && typeof v === 'string') {
+            const index = enumType.byDataValue.get(v);
+            if (index === x) return true;
+            if (index !== undefined) continue;
+          } else if (typeof v === typeof x && typeof v !== 'object') {
+            if (v === x) return true;
+            continue;
+          }
+          v = convert(v, ctx, (c) => `${path(c)}[${i}]`);
+        }
+        if (v === undefined) unknown = true;
+        else if (v === x) return true;
+      }
+      return unknown ? undefined : false;
+    };
+  }
+
+  private aggregate(e: A.AggregateExpr, traced: boolean): Fn {
+    if (e.variable) this.aggregateSources.set(e.variable, e.source);
+    const source = this.expr(e.source, traced);
+    const sourceType = this.typeOf(e.source);
+    const elementType: Type = sourceType.kind === 'list' || sourceType.kind === 'monthly' ? sourceType.element : { kind: 'error' };
+    const raw = this.isRawData(e.source);
+    const convert = raw ? this.converter(elementType) : undefined;
+    const path = this.pathOf(e.source);
+    const slot = e.variable ? this.varSlot(e.variable) : -1;
+    const filter = e.filter ? (this.expr(e.filter, traced) as BoolFn) : undefined;
+    const projection = e.projection ? this.expr(e.projection, traced) : undefined;
+    const fn = e.fn;
+    const limits = this.limits;
+    const valueType = e.projection ? this.typeOf(e.projection) : elementType;
+    const isDuration = valueType.kind === 'duration';
+    return (ctx) => {
+      let list = source(ctx) as unknown[] | Record<string, unknown> | undefined;
+      if (list === undefined) return undefined;
+      if (!Array.isArray(list)) list = Object.keys(list).sort().map((k) => (list as Record<string, unknown>)[k]);
+      const n = list.length;
+      if (n > limits.maxListLength) throw new LimitExceeded(`${path(ctx)} has ${n} elements; the limit is ${limits.maxListLength}`);
+      ctx.steps += n;
+      if (ctx.steps > limits.maxSteps) throw new LimitExceeded(`evaluation took more than ${limits.maxSteps} steps`);
+      let count = 0;
+      let sum: number | undefined = 0;
+      let best: unknown = undefined;
+      let unknown = false;
+      let seenTrue = false;
+      let seenFalse = false;
+      for (let i = 0; i < n; i++) {
+        let item = list[i];
+        if (convert) {
+          if (item === undefined || item === null) {
+            item = undefined;
+            if (ctx.trace) ctx.trace.unknowns.push(`${path(ctx)}[${i}]`);
+          } else item = convert(item, ctx, (c) => `${path(c)}[${i}]`);
+        }
+        if (slot >= 0) {
+          ctx.vars[slot] = item;
+          ctx.indices[slot] = i;
+        }
+        if (filter) {
+          const keep = filter(ctx);
+          if (keep === false) continue;
+          if (keep === undefined) {
+            unknown = true;
+            continue;
+          }
+        }
+        const value = projection ? projection(ctx) : slot >= 0 || !e.variable ? item : item;
+        switch (fn) {
+          case 'count':
+            if (projection) {
+              if (value === undefined) unknown = true;
+              else if (value === true) count++;
+            } else count++;
+            break;
+          case 'sum':
+            if (value === undefined) unknown = true;
+            else if (sum !== undefined) sum = D.add(sum, value as number);
+            break;
+          case 'min':
+          case 'max':
+            if (value === undefined) unknown = true;
+            else if (best === undefined) best = value;
+            else {
+              const c = isDuration ? C.compareDurations(value as C.Duration, best as C.Duration) : (value as number) < (best as number) ? -1 : (value as number) > (best as number) ? 1 : 0;
+              if (c === undefined) unknown = true;
+              else if ((fn === 'min' && c < 0) || (fn === 'max' && c > 0)) best = value;
+            }
+            break;
+          case 'any':
+          case 'all':
+            if (value === undefined) unknown = true;
+            else if (value) seenTrue = true;
+            else seenFalse = true;
+            break;
+        }
+      }
+      switch (fn) {
+        case 'count':
+          return unknown ? undefined : count;
+        case 'sum':
+          return unknown ? undefined : sum;
+        case 'min':
+        case 'max':
+          return unknown ? undefined : best;
+        case 'any':
+          return seenTrue ? true : unknown ? undefined : false;
+        case 'all':
+          return seenFalse ? false : unknown ? undefined : true;
+      }
+    };
+  }
+
+  private during(e: A.DuringExpr, traced: boolean): Fn {
+    const series = this.expr(e.series, traced);
+    const period = this.expr(e.period, traced);
+    const seriesType = this.typeOf(e.series);
+    const elementType = seriesType.kind === 'monthly' ? seriesType.element : ({ kind: 'error' } as Type);
+    const convert = this.converter(elementType);
+    const path = this.pathOf(e.series);
+    return (ctx) => {
+      const s = series(ctx) as Record<string, unknown> | undefined;
+      const w = period(ctx) as C.Window | undefined;
+      if (s === undefined || w === undefined) return undefined;
+      const months = C.monthsOfWindow(w);
+      const out: unknown[] = new Array(months.length);
+      for (let i = 0; i < months.length; i++) {
+        const key = C.formatMonthKey(months[i]!);
+        const raw = readOwn(s, key);
+        if (raw === undefined || raw === null) {
+          if (ctx.trace) ctx.trace.unknowns.push(`${path(ctx)}["${key}"]`);
+          out[i] = undefined;
+        } else out[i] = convert(raw, ctx, (c) => `${path(c)}["${key}"]`);
+      }
+      return out;
+    };
+  }
+
+  private satisfies(e: A.SatisfiesExpr, traced: boolean): Fn {
+    const subject = this.expr(e.subject, traced);
+    const id = e.policy.text;
+    const resolver = this.options.references;
+    const path = this.pathOf(e.subject);
+    return (ctx) => {
+      const value = subject(ctx);
+      if (value === undefined) return undefined;
+      const d = resolver?.decide(id, value, { asOf: ctx.options.asOf, params: ctx.options.params }, ctx.depth + 1);
+      if (d === undefined || d.outcome === 'undetermined' || d.outcome === 'not_in_force') {
+        if (ctx.trace) ctx.trace.unknowns.push(d?.unknown.length ? d.unknown.map((u) => `${id}: ${u}`).join(', ') : `policy ${id}`);
+        for (const err of d?.dataErrors ?? []) this.fail(ctx, `${path(ctx)} (${id}: ${err.path})`, err.message);
+        return undefined;
+      }
+      for (const err of d.dataErrors) this.fail(ctx, `${path(ctx)} (${id}: ${err.path})`, err.message);
+      return d.outcome === 'admitted' ? true : d.outcome === 'rejected' ? false : d.admission === 'admitted';
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+const DEFAULT_KEY = Symbol('default row');
+
+function convertDeep(raw: unknown, type: Type, path: string, zone: string, errors: DataError[], limits: RuntimeLimits): unknown {
+  if (type.kind === 'table') {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      errors.push({ path, message: `expected a table (JSON object), got ${describeRaw(raw)}` });
+      return undefined;
+    }
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [k, v] of Object.entries(raw)) {
+      const converted = convertDeep(v, type.value, `${path}[${JSON.stringify(k)}]`, zone, errors, limits);
+      if (converted !== undefined) out[k] = converted;
+    }
+    return out;
+  }
+  if (type.kind === 'list') {
+    if (!Array.isArray(raw)) {
+      errors.push({ path, message: `expected a list, got ${describeRaw(raw)}` });
+      return undefined;
+    }
+    return raw.map((v, i) => convertDeep(v, type.element, `${path}[${i}]`, zone, errors, limits));
+  }
+  const v = convertValue(type, zone, limits)(raw);
+  if (v instanceof ConversionFailure) {
+    errors.push({ path, message: v.message });
+    return undefined;
+  }
+  return v;
+}
+
+function combineItems(mode: A.CombinatorMode, need: number, values: (boolean | undefined)[]): boolean | undefined {
+  let t = 0;
+  let u = 0;
+  for (const v of values) {
+    if (v === true) t++;
+    else if (v === undefined) u++;
+  }
+  const n = values.length;
+  switch (mode) {
+    case 'all':
+      return t === n ? true : t + u < n ? false : undefined;
+    case 'any':
+      return t > 0 ? true : u === 0 ? false : undefined;
+    case 'atLeast':
+      return t >= need ? true : t + u < need ? false : undefined;
+  }
+}
+
+type Pick = { kind: 'decided'; rule: RuleInfo } | { kind: 'open'; candidates: RuleInfo[] } | { kind: 'none' };
+
+/** The first rule that holds, in order; unknown rules before it leave the pick open. */
+function firstHolding(rules: RuleInfo[], value: (r: RuleInfo) => boolean | undefined): Pick {
+  const candidates: RuleInfo[] = [];
+  for (const r of rules) {
+    const always = r.rule.kind === 'DefaultTierRule' || r.rule.kind === 'OtherwiseRule';
+    const v = always ? true : value(r);
+    if (v === true) {
+      if (candidates.length === 0) return { kind: 'decided', rule: r };
+      candidates.push(r);
+      return { kind: 'open', candidates };
+    }
+    if (v === undefined) candidates.push(r);
+  }
+  return candidates.length === 0 ? { kind: 'none' } : { kind: 'open', candidates };
+}
+
+function labelled(h: A.Heading): Labelled {
+  return { id: h.id.name, label: h.label?.value, cites: h.cites?.value };
+}
+
+function labelFields(l: Labelled): { id: string; label?: string; cites?: string } {
+  return { id: l.id, ...(l.label !== undefined ? { label: l.label } : {}), ...(l.cites !== undefined ? { cites: l.cites } : {}) };
+}
+
+function roleOf(rule: A.DecisionRule): string {
+  return { AdmitRule: 'admit', ExcludeRule: 'exclude', TierRule: 'tier', OutcomeRule: 'outcome', PreferRule: 'prefer' }[
+    rule.kind as 'AdmitRule'
+  ];
+}
+
+/** A three-valued truth from a boolean or undefined. */
+export function truth(v: boolean | undefined | unknown): Truth {
+  return v === true ? true : v === false ? false : 'unknown';
+}
+
+function setUnknown(node: ExplanationNode, sources: string[]): void {
+  if (sources.length > 0) node.unknown = unique(sources);
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+function isComparison(op: A.BinaryOperator): boolean {
+  return op !== '+' && op !== '-' && op !== '*' && op !== '/';
+}
+
+function compareResult(op: string, c: -1 | 0 | 1): boolean {
+  return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+}
+
+function listEquals(a: unknown, b: unknown): boolean {
+  const x = a as unknown[];
+  const y = b as unknown[];
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+function addToTime(time: unknown, type: Type, dur: C.Duration, sign: 1 | -1, zone: string): unknown {
+  if (type.kind === 'date') {
+    const r = C.addDurationToDay(time as number, dur, sign, zone);
+    return r.kind === 'date' ? r.day : r.ms;
+  }
+  return C.addDurationToInstant(time as number, dur, sign, zone);
+}
+
+function enumDataValue(t: EnumType, index: number): string {
+  const member = t.decl.members[index];
+  return member?.value?.value ?? t.members[index] ?? String(index);
+}
+
+/** A value as a person reads it: `9,000,000`, `2023-07-17`, `L3`. */
+export function display(v: unknown, t: Type, zone: string): string {
+  if (v === undefined) return '?';
+  switch (t.kind) {
+    case 'number':
+      return formatNumber(v as number);
+    case 'date':
+      return C.formatDate(v as number);
+    case 'datetime':
+      return C.formatDateTime(v as number, zone);
+    case 'enum':
+      return t.members[v as number] ?? String(v);
+    case 'string':
+      return JSON.stringify(v);
+    case 'duration': {
+      const d = v as C.Duration;
+      const parts = [d.months && `${d.months} months`, d.days && `${d.days} days`, d.ms && `${d.ms / 3_600_000} hours`].filter(Boolean);
+      return parts.join(' ') || '0 days';
+    }
+    case 'period': {
+      const w = v as C.Window;
+      return `${C.formatDate(w.startDay)}..${C.formatDate(w.endDay)}`;
+    }
+    case 'list':
+      return Array.isArray(v) ? `[${(v as unknown[]).slice(0, 5).map((x) => display(x, t.element, zone)).join(', ')}${(v as unknown[]).length > 5 ? ', …' : ''}]` : '[…]';
+    case 'record':
+      return `(${t.name})`;
+    default:
+      return String(v);
+  }
+}
+
+/** `9000000` → `9,000,000` (exact, keeping decimals). */
+export function formatNumber(n: number): string {
+  const text = D.formatDecimal(n);
+  const [int, frac] = text.split('.');
+  const sign = int!.startsWith('-') ? '-' : '';
+  const digits = sign ? int!.slice(1) : int!;
+  const grouped = digits.length > 3 && !digits.includes('e') ? digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : digits;
+  return sign + grouped + (frac ? '.' + frac : '');
+}
+
+function shortfall(op: A.BinaryOperator, a: unknown, b: unknown, t: Type): { shortfall?: string } {
+  if (t.kind !== 'number' || typeof a !== 'number' || typeof b !== 'number') return {};
+  if (op === '>=' || op === '>') {
+    const gap = D.sub(b, a);
+    return gap === undefined ? {} : { shortfall: op === '>=' ? `${formatNumber(gap)} short` : `${formatNumber(gap)} short (must be more than ${formatNumber(b)})` };
+  }
+  if (op === '<=' || op === '<') {
+    const gap = D.sub(a, b);
+    return gap === undefined ? {} : { shortfall: `${formatNumber(gap)} over` };
+  }
+  return {};
+}
+
+function clockOf(asOf: string, zone: string): C.Clock | undefined {
+  if (typeof asOf !== 'string') return undefined;
+  const day = C.parseDate(asOf);
+  if (day !== undefined) return { today: day, now: C.startOfDay(day, zone), zone };
+  const ms = C.parseDateTime(asOf, zone);
+  if (ms === undefined) return undefined;
+  return { today: C.dayOfInstant(ms, zone), now: ms, zone };
+}

@@ -1,0 +1,105 @@
+/**
+ * Checking data against declared types: each raw JSON value becomes a runtime
+ * value (numbers, epoch days, epoch milliseconds, enum member indices) or a
+ * {@link ConversionFailure} that names what was wrong.
+ */
+import type { Type } from '@bylaw/dsl';
+import * as C from './values/calendar.js';
+import { parseDecimal } from './values/decimal.js';
+import type { RuntimeLimits } from './limits.js';
+
+/** Marks a value that failed conversion (never escapes the runtime). */
+export class ConversionFailure {
+  constructor(readonly message: string) {}
+}
+
+/** Converts one raw value of a known type. */
+export type Converter = (raw: unknown) => unknown;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Names that an object inherits from `Object.prototype`: reading them needs an own-property check. */
+const inherited = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Read an own property of a data object. Inherited members (`constructor`,
+ * `__proto__`, `toString`) never count as data.
+ */
+export function readOwn(obj: object, name: string): unknown {
+  if (inherited.has(name)) return hasOwn.call(obj, name) ? (obj as Record<string, unknown>)[name] : undefined;
+  return (obj as Record<string, unknown>)[name];
+}
+
+/** A short description of a raw value for messages: `"4星" (a string)`. */
+export function describeRaw(raw: unknown): string {
+  if (raw === null) return 'null';
+  if (Array.isArray(raw)) return `a list of ${raw.length}`;
+  switch (typeof raw) {
+    case 'string':
+      return `${JSON.stringify(raw.length > 40 ? raw.slice(0, 40) + '…' : raw)} (a string)`;
+    case 'number':
+      return Number.isFinite(raw) ? `${raw} (a number)` : `${raw} (not a finite number)`;
+    case 'boolean':
+      return `${raw} (a boolean)`;
+    case 'object':
+      return 'an object';
+    default:
+      return typeof raw;
+  }
+}
+
+/** A converter for values of `type` from data (JSON). */
+export function convertValue(type: Type, zone: string, limits: RuntimeLimits): Converter {
+  switch (type.kind) {
+    case 'bool':
+      return (raw) => (typeof raw === 'boolean' ? raw : new ConversionFailure(`expected true or false, got ${describeRaw(raw)}`));
+    case 'number':
+      return (raw) => {
+        if (typeof raw === 'number') {
+          return Number.isFinite(raw) ? raw : new ConversionFailure(`expected a number, got ${describeRaw(raw)}`);
+        }
+        if (typeof raw === 'string' && raw.length < 400) {
+          const n = parseDecimal(raw);
+          if (n !== undefined) return n;
+        }
+        return new ConversionFailure(`expected a number, got ${describeRaw(raw)}`);
+      };
+    case 'string':
+      return (raw) => {
+        if (typeof raw !== 'string') return new ConversionFailure(`expected a string, got ${describeRaw(raw)}`);
+        if (raw.length > limits.maxStringLength) {
+          return new ConversionFailure(`the string has ${raw.length} characters; the limit is ${limits.maxStringLength}`);
+        }
+        return raw;
+      };
+    case 'date':
+      return (raw) => {
+        const day = typeof raw === 'string' && raw.length === 10 ? C.parseDate(raw) : undefined;
+        return day ?? new ConversionFailure(`expected a date YYYY-MM-DD, got ${describeRaw(raw)}`);
+      };
+    case 'datetime':
+      return (raw) => {
+        const ms = typeof raw === 'string' && raw.length < 40 ? C.parseDateTime(raw, zone) : undefined;
+        return ms ?? new ConversionFailure(`expected a datetime such as 2023-07-17T10:00:00+08:00, got ${describeRaw(raw)}`);
+      };
+    case 'enum': {
+      const values = [...type.byDataValue.keys()];
+      return (raw) => {
+        const index = typeof raw === 'string' ? type.byDataValue.get(raw) : undefined;
+        if (index !== undefined) return index;
+        const shown = values.length > 8 ? `${values.slice(0, 8).join(', ')}, …` : values.join(', ');
+        return new ConversionFailure(`${describeRaw(raw)} is not a ${type.name} (${shown})`);
+      };
+    }
+    case 'record':
+    case 'monthly':
+      return (raw) =>
+        typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+          ? raw
+          : new ConversionFailure(`expected ${type.kind === 'record' ? `a ${type.name} record` : 'a monthly series {"YYYY-MM": …}'} (JSON object), got ${describeRaw(raw)}`);
+    case 'list':
+      return (raw) => (Array.isArray(raw) ? raw : new ConversionFailure(`expected a list, got ${describeRaw(raw)}`));
+    default:
+      return (raw) => new ConversionFailure(`a ${type.kind} cannot come from data (got ${describeRaw(raw)})`);
+  }
+}
