@@ -236,7 +236,8 @@ export const allTokens: readonly TokenType[] = [
   Colon,
   Dot,
   Question,
-  ...keywordTokens,
+  // A keyword that is a prefix of another ('date' of 'datetime') must come after it.
+  ...[...keywordTokens].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length),
   Identifier,
 ];
 

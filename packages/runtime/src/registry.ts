@@ -33,6 +33,8 @@ export interface LoadResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Every `.policy` file that was read (policies and libraries), relative to cwd. */
   readonly files: readonly string[];
+  /** The text of every file read, by path, for rendering diagnostics with code frames. */
+  readonly sources: ReadonlyMap<string, string>;
 }
 
 /**
@@ -78,6 +80,7 @@ export class PolicyRegistry {
       registry: failed ? undefined : new PolicyRegistry(result.policies, options.runtimeLimits),
       diagnostics: result.diagnostics,
       files: [...result.files.keys()],
+      sources: new Map([...result.files].map(([k, v]) => [k, v.text])),
     };
   }
 
@@ -158,6 +161,7 @@ export const nodeHost: SourceHost = {
 export function loadPolicies(paths: readonly string[], options: LoadOptions = {}): LoadResult {
   const cwd = options.cwd ?? process.cwd();
   const problems: Diagnostic[] = [];
+  const badSources = new Map<string, string>();
   const inputs: SourceInput[] = [];
   const seenReal = new Set<string>();
   const show = (p: string) => {
@@ -196,6 +200,7 @@ export function loadPolicies(paths: readonly string[], options: LoadOptions = {}
     if (!explicit && !path.endsWith('.policy')) return;
     const decoded = readSource(resolve(path), show(path));
     if (decoded.diagnostic) problems.push(decoded.diagnostic);
+    if (decoded.lossy !== undefined) badSources.set(show(path), decoded.lossy);
     if (decoded.text !== undefined) inputs.push({ path: show(path), text: decoded.text });
   };
   for (const p of paths) visit(resolve(cwd, p), true);
@@ -206,7 +211,12 @@ export function loadPolicies(paths: readonly string[], options: LoadOptions = {}
   const result = PolicyRegistry.fromSources(inputs, { ...options, host });
   const diagnostics = [...problems, ...result.diagnostics];
   const failed = diagnostics.some((d) => d.severity === 'error');
-  return { registry: failed ? undefined : result.registry, diagnostics, files: result.files };
+  return {
+    registry: failed ? undefined : result.registry,
+    diagnostics,
+    files: result.files,
+    sources: new Map([...result.sources, ...badSources]),
+  };
 }
 
 function safeIsDirectory(path: string): boolean {
@@ -221,7 +231,7 @@ function safeIsDirectory(path: string): boolean {
  * Read a policy file as UTF-8. A byte-order mark is kept (the lexer skips it);
  * invalid UTF-8 is reported with the offset of the first bad byte.
  */
-export function readSource(path: string, shownAs: string): { text: string | undefined; diagnostic?: Diagnostic } {
+export function readSource(path: string, shownAs: string): { text: string | undefined; diagnostic?: Diagnostic; lossy?: string } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -238,6 +248,7 @@ export function readSource(path: string, shownAs: string): { text: string | unde
     const at = text.indexOf('\ufffd');
     return {
       text: undefined,
+      lossy: text,
       diagnostic: diagnostic('BYL1009', shownAs, { start: Math.max(0, at), end: Math.max(0, at) + 1 }, 'the file is not valid UTF-8', {
         hint: 'save the file as UTF-8 (policy files with Chinese labels must be UTF-8, not GBK)',
       }),

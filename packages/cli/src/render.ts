@@ -1,0 +1,120 @@
+/**
+ * Terminal rendering: decisions as trees with ✓ / ✗ / ? marks, and diagnostics.
+ */
+import type { Decision, ExplanationNode, Truth } from '@bylaw/runtime';
+import { renderDiagnostic, type Diagnostic } from '@bylaw/dsl';
+
+/** ANSI styling that turns itself off for pipes and NO_COLOR. */
+export interface Style {
+  readonly color: boolean;
+  paint(code: string, text: string): string;
+}
+
+/** Colour on a TTY unless NO_COLOR is set (https://no-color.org). */
+export function styleFor(stream: NodeJS.WriteStream): Style {
+  const color = Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env['TERM'] !== 'dumb';
+  return { color, paint: (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text) };
+}
+
+const mark = (t: Truth, s: Style) => (t === true ? s.paint('32', '✓') : t === false ? s.paint('31', '✗') : s.paint('33', '?'));
+
+/** One line summary of a decision's outcome. */
+export function outcomeLine(d: Decision, s: Style): string {
+  const o = d.outcome;
+  const word =
+    o === 'admitted' ? s.paint('32;1', 'ADMITTED') : o === 'rejected' ? s.paint('31;1', 'REJECTED') : o === 'undetermined' ? s.paint('33;1', 'UNDETERMINED') : o === 'not_in_force' ? s.paint('90;1', 'NOT IN FORCE') : s.paint('36;1', o.toUpperCase());
+  const parts = [word];
+  if (d.outcomeLabel) parts.push(d.outcomeLabel);
+  if (d.tier) parts.push(`tier ${d.tier.id}${d.tier.label ? ` ${d.tier.label}` : ''}`);
+  if (d.admission && d.admission !== o) parts.push(`(admission: ${d.admission})`);
+  if (d.possible) parts.push(`possible: ${d.possible.map((p) => p.id).join(' / ')}`);
+  if (d.vetoedBy) parts.push(`vetoed by ${d.vetoedBy.id}${d.vetoedBy.label ? ` ${d.vetoedBy.label}` : ''}${d.vetoedBy.cites ? ` [${d.vetoedBy.cites}]` : ''}`);
+  if (d.reason && !d.vetoedBy) parts.push(`— ${d.reason}`);
+  return parts.join(' · ');
+}
+
+/** A decision as text: the outcome, the explanation tree, benefits, priorities, unknowns and data errors. */
+export function renderDecision(d: Decision, s: Style, subjectName?: string): string {
+  const lines: string[] = [];
+  const head = d.policy.version
+    ? `${d.policy.id} ${s.paint('90', `version ${d.policy.version}, in force ${d.policy.effective.from}${d.policy.effective.until ? ` until ${d.policy.effective.until}` : ''}`)}`
+    : d.policy.id;
+  lines.push(`${subjectName ? s.paint('1', subjectName) + ' — ' : ''}${head} ${s.paint('90', `as of ${d.asOf}`)}`);
+  lines.push(`  ${outcomeLine(d, s)}`);
+  for (const node of d.explanation ?? []) renderNode(node, 2, lines, s);
+  if (d.priorities.length) {
+    lines.push(`  priorities:`);
+    for (const p of d.priorities) lines.push(`    ${mark(p.met, s)} ${p.id}${p.label ? ` ${p.label}` : ''}${p.cites ? s.paint('90', ` [${p.cites}]`) : ''}`);
+  }
+  if (d.benefits.length) lines.push(`  benefits: ${d.benefits.map((b) => b.label ?? b.id).join('、')}`);
+  if (d.unknown.length) lines.push(`  ${s.paint('33', 'would be decided by')}: ${d.unknown.join(', ')}`);
+  for (const e of d.dataErrors) lines.push(`  ${s.paint('31', 'data error')} ${e.path}: ${e.message}`);
+  return lines.join('\n');
+}
+
+function renderNode(node: ExplanationNode, depth: number, lines: string[], s: Style): void {
+  const pad = '  '.repeat(depth);
+  const cites = node.cites ? s.paint('90', ` [${node.cites}]`) : '';
+  let title: string;
+  switch (node.kind) {
+    case 'rule':
+      title = `${node.role} ${node.id ?? ''}${node.label ? ` ${node.label}` : ''}`;
+      break;
+    case 'criterion':
+    case 'item':
+      title = `${node.id}${node.label ? ` ${node.label}` : ''}`;
+      break;
+    case 'all':
+      title = 'all of';
+      break;
+    case 'any':
+      title = 'any of';
+      break;
+    case 'atLeast':
+      title = `at least ${node.count} of`;
+      break;
+    case 'condition':
+      title = node.text ?? '';
+      break;
+  }
+  const children = node.children ?? [];
+  // A rule whose body is one condition reads better on one line.
+  if ((node.kind === 'rule' || node.kind === 'item') && children.length === 1 && children[0]!.kind === 'condition') {
+    const c = children[0]!;
+    lines.push(`${pad}${mark(node.result, s)} ${title}${cites}: ${c.text}`);
+    renderComparisons(c, depth + 2, lines, s);
+    renderUnknown(node, depth + 2, lines, s);
+    for (const g of c.children ?? []) renderNode(g, depth + 1, lines, s);
+    return;
+  }
+  lines.push(`${pad}${mark(node.result, s)} ${title}${cites}`);
+  if (node.kind === 'condition') renderComparisons(node, depth + 2, lines, s);
+  if (node.kind !== 'rule' && children.length === 0) renderUnknown(node, depth + 2, lines, s);
+  for (const c of children) renderNode(c, depth + 1, lines, s);
+}
+
+function renderComparisons(node: ExplanationNode, depth: number, lines: string[], s: Style) {
+  const pad = '  '.repeat(depth);
+  for (const c of node.comparisons ?? []) {
+    if (c.left === '?' && c.right === '?') continue;
+    const sf = c.shortfall ? s.paint('31', `: ${c.shortfall}`) : '';
+    lines.push(`${pad}${s.paint('90', `${c.left} ${c.operator} ${c.right}`)}${sf}`);
+  }
+}
+
+function renderUnknown(node: ExplanationNode, depth: number, lines: string[], s: Style) {
+  if (node.unknown?.length) lines.push(`${'  '.repeat(depth)}${s.paint('33', 'unknown:')} ${node.unknown.join(', ')}`);
+}
+
+/** Diagnostics rendered with code frames, plus a summary line. */
+export function renderDiagnostics(ds: readonly Diagnostic[], sources: ReadonlyMap<string, string>, s: Style): string {
+  const out = ds.map((d) => renderDiagnostic(d, sources.get(d.file) ?? '', { color: s.color }));
+  return out.join('\n\n');
+}
+
+/** `2 errors, 1 warning` */
+export function countLine(ds: readonly Diagnostic[]): string {
+  const errors = ds.filter((d) => d.severity === 'error').length;
+  const warnings = ds.filter((d) => d.severity === 'warning').length;
+  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+}
