@@ -585,8 +585,8 @@ class FileChecker {
 
   private letsInDependencyOrder(lets: A.LetDecl[]): A.LetDecl[] {
     // valueTypes was filled in dependency order (lazy checking), which is also a valid evaluation order.
-    const order = [...this.valueTypes.keys()].filter((d): d is A.LetDecl => d.kind === 'LetDecl');
-    return order.filter((d) => lets.includes(d));
+    const wanted = new Set(lets);
+    return [...this.valueTypes.keys()].filter((d): d is A.LetDecl => d.kind === 'LetDecl' && wanted.has(d));
   }
 
   // --------------------------------------------------------------- criteria

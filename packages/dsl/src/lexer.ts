@@ -10,8 +10,12 @@ const matchIdentifier: CustomPatternMatcherFunc = (text, offset) => {
   return identifierPattern.exec(text);
 };
 
+/** A category matched by a name or any keyword: field names and policy id parts may be keywords. */
+export const NameLike = createToken({ name: 'NameLike', pattern: Lexer.NA, label: 'a name' });
+
 /** Names: fields, definitions, types, enum members. Keywords are tokens of their own. */
 export const Identifier = createToken({
+  categories: [NameLike],
   name: 'Identifier',
   pattern: { exec: matchIdentifier },
   line_breaks: false,
@@ -41,6 +45,7 @@ const keyword = (word: string): TokenType => {
     pattern: word,
     label: `'${word}'`,
     longer_alt: Identifier,
+    categories: [NameLike],
   });
   keywordTokens.push(token);
   return token;
@@ -239,6 +244,7 @@ export const allTokens: readonly TokenType[] = [
   // A keyword that is a prefix of another ('date' of 'datetime') must come after it.
   ...[...keywordTokens].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length),
   Identifier,
+  NameLike,
 ];
 
 const lexer = new Lexer(allTokens as TokenType[], {

@@ -1140,10 +1140,7 @@ class PolicyParser extends EmbeddedActionsParser {
 
   /** A name where keywords are allowed too: fields, members, policy id parts. */
   private nameLike = this.RULE('nameLike', (): A.Identifier => {
-    const t = this.OR(
-      [T.Identifier, ...T.keywords].map((tokenType) => ({ ALT: () => this.CONSUME(tokenType) })),
-    );
-    return this.identifier(t);
+    return this.identifier(this.CONSUME(T.NameLike));
   });
 
   // --------------------------------------------------------- token → node
