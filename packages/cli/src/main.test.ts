@@ -130,3 +130,28 @@ describe('bylaw versions', () => {
     expect(r.out).toContain('2            2024-03-01 → (open)');
   });
 });
+
+describe('bylaw test --boundaries and --coverage', () => {
+  const tests = `policy: demo.silver
+cases:
+  - name: base
+    as_of: 2023-10-01
+    subject: { paid_orders: 9500000, active: 1000 }
+    expect: { tier: silver }
+`;
+  it('shows outcomes below, at and above each threshold', async () => {
+    const dir = workspace({ 'policies/silver.policy': policy, 'policies/silver.test.yaml': tests });
+    const r = await run(['test', 'policies', '--boundaries'], dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('provider.paid_orders  [provider.paid_orders >= 900万]');
+    expect(r.out).toMatch(/below\s+8999999 {2}→ admitted · base/);
+    expect(r.out).toMatch(/at\s+9000000 {2}→ admitted · silver/);
+    expect(r.out).toMatch(/below\s+999 {2}→ admitted · base/);
+  });
+
+  it('reports criteria never seen false', async () => {
+    const dir = workspace({ 'policies/silver.policy': policy, 'policies/silver.test.yaml': tests });
+    const r = await run(['test', 'policies', '--coverage'], dir);
+    expect(r.out).toMatch(/✓·· paid 支付订单量 {2}never false/);
+  });
+});

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type * as A from '@bylaw/dsl';
 import { loadPolicies, type Decision, type LoadResult, type PolicyRegistry } from '@bylaw/runtime';
 import { countLine, renderDecision, renderDiagnostics, outcomeLine, styleFor, type Style } from './render.js';
-import { coverage, readTestFile, runTestFile, type CaseResult } from './policy-tests.js';
+import { coverage, readTestFile, runTestFile, type CaseResult, type PolicyCase } from './policy-tests.js';
+import { boundaryCases } from './boundaries.js';
 
 /** Exit codes: 0 success, 1 a failure the command reports (errors, failed tests), 2 a usage or input problem. */
 const EXIT_OK = 0;
@@ -288,10 +289,22 @@ function cmdTest(args: readonly string[], io: Io): number {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { policies: { type: 'string' }, coverage: { type: 'boolean', default: false }, help: { type: 'boolean' } },
+    options: {
+      policies: { type: 'string' },
+      coverage: { type: 'boolean', default: false },
+      boundaries: { type: 'boolean', default: false },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) {
-    io.out('bylaw test [paths…] [--policies dir] [--coverage]\n  Run the policy tests (*.test.yaml) under the paths against the policies (default ./policies).\n  Prints a line per failure with expected vs actual and the decision tree, then "N passed, N failed".');
+    io.out(
+      'bylaw test [paths…] [--policies dir] [--coverage] [--boundaries]\n' +
+        '  Run the policy tests (*.test.yaml) under the paths against the policies (default ./policies).\n' +
+        '  Prints a line per failure with expected vs actual and the decision tree, then "N passed, N failed".\n' +
+        '  --coverage    per named criterion, whether the cases saw it true, false and unknown\n' +
+        '  --boundaries  outcomes at and just beside every numeric and date threshold on a subject field,\n' +
+        '                starting from the first case of each test file',
+    );
     return EXIT_OK;
   }
   const paths = defaultPaths(positionals);
@@ -318,6 +331,7 @@ function cmdTest(args: readonly string[], io: Io): number {
       continue;
     }
     results.push(...runTestFile(file, registry));
+    if (values.boundaries && file.cases[0]) io.out(renderBoundaries(registry, file.policy, file.cases[0], file.params, io.style));
   }
   for (const r of results.filter((x) => !x.passed)) {
     io.out(`${io.style.paint('31', 'FAIL')} ${relative(process.cwd(), r.file)} › ${r.name}`);
@@ -330,6 +344,24 @@ function cmdTest(args: readonly string[], io: Io): number {
   io.out(`${files.length} test file${files.length === 1 ? '' : 's'}, ${results.length} cases`);
   io.out(`${passed} passed, ${failed} failed`);
   return failed > 0 || results.length === 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+function renderBoundaries(registry: PolicyRegistry, id: string, base: PolicyCase, fileParams: Record<string, unknown> | undefined, s: Style): string {
+  const params = { ...(fileParams ?? {}), ...(base.params ?? {}) };
+  const cases = boundaryCases(registry, id, base.subject, base.as_of, params);
+  const lines = [s.paint('1', `Boundaries of ${id} (from case "${base.name}", as of ${base.as_of}):`)];
+  if (cases.length === 0) lines.push('  no threshold on a subject field');
+  let last = '';
+  for (const c of cases) {
+    if (c.threshold.text !== last) {
+      last = c.threshold.text;
+      const subject = registry.inForce(id, base.as_of)?.policy.checked.subject.name;
+      lines.push(`  ${[subject, ...c.threshold.path].join('.')}  ${s.paint('90', `[${c.threshold.text}]`)}`);
+    }
+    const tier = c.decision.tier ? ` · ${c.decision.tier.id}` : '';
+    lines.push(`    ${c.where.padEnd(5)} ${String(c.value).padStart(14)}  → ${c.decision.outcome}${tier}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 function renderCoverage(results: CaseResult[], registry: PolicyRegistry, s: Style): string {
