@@ -29,7 +29,7 @@ export function outcomeLine(d: Decision, s: Style): string {
   if (d.admission && d.admission !== o) parts.push(`(admission: ${d.admission})`);
   if (d.possible) parts.push(`possible: ${d.possible.map((p) => p.id).join(' / ')}`);
   if (d.vetoedBy) parts.push(`vetoed by ${d.vetoedBy.id}${d.vetoedBy.label ? ` ${d.vetoedBy.label}` : ''}${d.vetoedBy.cites ? ` [${d.vetoedBy.cites}]` : ''}`);
-  if (d.reason && !d.vetoedBy) parts.push(`— ${d.reason}`);
+  if (d.reason && !d.vetoedBy) parts.push(d.reason);
   return parts.join(' · ');
 }
 
@@ -58,7 +58,7 @@ function renderNode(node: ExplanationNode, depth: number, lines: string[], s: St
   let title: string;
   switch (node.kind) {
     case 'rule':
-      title = `${node.role} ${node.id ?? ''}${node.label ? ` ${node.label}` : ''}`;
+      title = node.id === undefined ? `${node.role} when` : `${node.role} ${node.id}${node.label ? ` ${node.label}` : ''}`;
       break;
     case 'criterion':
     case 'item':
@@ -93,13 +93,17 @@ function renderNode(node: ExplanationNode, depth: number, lines: string[], s: St
   for (const c of children) renderNode(c, depth + 1, lines, s);
 }
 
+const MAX_COMPARISONS = 6;
+
 function renderComparisons(node: ExplanationNode, depth: number, lines: string[], s: Style) {
   const pad = '  '.repeat(depth);
-  for (const c of node.comparisons ?? []) {
-    if (c.left === '?' && c.right === '?') continue;
+  const shown = (node.comparisons ?? []).filter((c) => c.left !== '?' || c.right !== '?');
+  // Inside aggregations a comparison repeats per element: show the first few.
+  for (const c of shown.slice(0, MAX_COMPARISONS)) {
     const sf = c.shortfall ? s.paint('31', `: ${c.shortfall}`) : '';
     lines.push(`${pad}${s.paint('90', `${c.left} ${c.operator} ${c.right}`)}${sf}`);
   }
+  if (shown.length > MAX_COMPARISONS) lines.push(`${pad}${s.paint('90', `… ${shown.length - MAX_COMPARISONS} more comparisons (see --format json --explain)`)}`);
 }
 
 function renderUnknown(node: ExplanationNode, depth: number, lines: string[], s: Style) {

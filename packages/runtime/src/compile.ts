@@ -371,13 +371,11 @@ class PolicyCompiler {
         if (tierPick?.kind === 'open' && !hasDefault) for (const r of tierPick.candidates) relevantUnknown.push(...unknownOf(r));
       }
       outcome = admission;
-      if (admission === 'admitted' && tierPick) {
-        if (tierPick.kind === 'decided') tier = tierPick.rule.labelled;
-        else if (tierPick.kind === 'open') {
-          outcome = 'undetermined';
-          possible = tierPick.candidates.map((r) => r.labelled!);
-          for (const r of tierPick.candidates) relevantUnknown.push(...unknownOf(r));
-        }
+      if (admission === 'admitted' && tierPick?.kind === 'decided') tier = tierPick.rule.labelled;
+      if (admission !== 'rejected' && tierPick?.kind === 'open') {
+        outcome = 'undetermined';
+        possible = tierPick.candidates.map((r) => r.labelled!);
+        if (admission === 'admitted') for (const r of tierPick.candidates) relevantUnknown.push(...unknownOf(r));
       }
     }
     const granted = outcome === 'undetermined' || outcome === 'rejected' ? undefined : tier?.id ?? outcome;
