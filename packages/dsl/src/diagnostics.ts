@@ -203,12 +203,13 @@ function codeFrame(index: LineIndex, span: Span, paint: (code: string, s: string
   const first = Math.max(1, start.line - 1);
   const last = Math.min(index.lineCount, start.line === end.line ? start.line + 1 : Math.min(end.line, start.line + 3));
   for (let n = first; n <= last; n++) {
-    const raw = sanitize(index.lineText(n));
+    const original = index.lineText(n);
+    const raw = sanitize(original);
     const text = raw.length > MAX_FRAME_LINE ? raw.slice(0, MAX_FRAME_LINE) + '…' : raw;
     const marker = n >= start.line && n <= end.line ? '>' : ' ';
     lines.push(`${marker} ${String(n).padStart(gutterWidth)} | ${text}`);
     if (n === start.line) {
-      const chars = [...raw];
+      const chars = [...original];
       const before = sanitize(chars.slice(0, start.column - 1).join(''));
       const endCol = start.line === end.line ? end.column : chars.length;
       const under = sanitize(chars.slice(start.column - 1, Math.max(start.column, endCol)).join(''));

@@ -4,7 +4,10 @@
 import { createToken, Lexer, type IToken, type TokenType, type CustomPatternMatcherFunc } from 'chevrotain';
 
 // Identifiers: any Unicode letter or `_`, then letters, digits, combining marks or `_`.
-const identifierPattern = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}_]*/uy;
+// Invisible format characters (zero-width, bidirectional controls) are matched inside a name
+// so that the parser reports them once, on the name, instead of splitting it in two.
+const identifierPattern =
+  /[\p{L}\p{Nl}_](?:[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}_]|[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069](?=[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}_\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]))*/uy;
 const matchIdentifier: CustomPatternMatcherFunc = (text, offset) => {
   identifierPattern.lastIndex = offset;
   return identifierPattern.exec(text);

@@ -58,10 +58,11 @@ const primitiveTypes: Record<string, A.PrimitiveTypeName> = {
 
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
+    if (expected === EOF) return topLevelMessage(actual);
     return `expected ${tokenLabel(expected)} but found ${describe(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `unexpected ${describe(firstRedundant)}: expected a declaration (type, enum, let, param, placeholder, table, criterion, decide)`;
+    return topLevelMessage(firstRedundant);
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
     const firsts = new Set<string>();
@@ -75,6 +76,10 @@ const messages: IParserErrorMessageProvider = {
     return `unexpected ${describe(actual[0])} in ${ruleDescriptions[ruleName] ?? ruleName}; expected ${[...firsts].join(', ')}`;
   },
 };
+
+function topLevelMessage(actual: IToken): string {
+  return `unexpected ${describe(actual)}: expected a declaration (type, enum, let, param, placeholder, table, criterion, decide)`;
+}
 
 function tokenLabel(t: TokenType): string {
   return t.LABEL ?? t.name;
@@ -1291,6 +1296,16 @@ export function parse(text: string, file = '<input>', limits: Partial<Limits> = 
         : diagnostic('BYL1001', file, { start: u.offset, end: u.offset + u.length }, `unexpected character${u.length > 1 ? 's' : ''} ${JSON.stringify(chars.slice(0, 20))}`, {
             hint: describeUnexpected(chars),
           }),
+    );
+  }
+  for (const t of lexed.tokens) {
+    if (t.tokenType !== T.Identifier || !invisible.test(t.image)) continue;
+    const at = t.startOffset + t.image.search(invisible);
+    const chars = t.image.match(new RegExp(invisible.source, 'g'))!.join('');
+    diagnostics.push(
+      diagnostic('BYL1008', file, { start: at, end: at + 1 }, `the name ${JSON.stringify(t.image.replace(new RegExp(invisible.source, 'g'), ''))} contains invisible character ${codePoints(chars)}`, {
+        hint: 'zero-width and bidirectional control characters make a name look like another one; delete them',
+      }),
     );
   }
   for (const t of lexed.badTokens) {

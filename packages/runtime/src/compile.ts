@@ -17,18 +17,18 @@ import type {
   ComparisonTrace,
   DataError,
   Decision,
+  PlainDecision,
   DecisionStamp,
   ExplanationNode,
   Labelled,
   Truth,
 } from './decision.js';
-import { ConversionFailure, convertValue, describeRaw, readOwn, type Converter } from './convert.js';
+import { ConversionFailure, convertValue, describeRaw, plainRecord, readOwn, type Converter } from './convert.js';
 import { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
 
 type Fn = (ctx: EvalContext) => unknown;
 type BoolFn = (ctx: EvalContext) => boolean | undefined;
 
-const NOT_YET = Symbol('not yet evaluated');
 
 /** Resolves `satisfies` references: evaluates another policy on a value. */
 export interface ReferenceResolver {
@@ -59,11 +59,17 @@ export interface EvalContext {
   subject: unknown;
   clock: C.Clock;
   params: unknown[];
+  /** Evaluation number: a cached let or criterion value counts only if stamped with it. */
+  gen: number;
   lets: unknown[];
+  letGen: number[];
   criteria: unknown[];
+  criterionGen: number[];
   vars: unknown[];
   indices: number[];
   errors: DataError[];
+  /** Data errors met so far, repeats included (for `is present`). */
+  failures: number;
   errorPaths: Set<string> | undefined;
   trace: Trace | undefined;
   options: EvaluateOptions;
@@ -80,6 +86,12 @@ export interface CompiledPolicy {
   readonly stamp: DecisionStamp;
   /** Evaluate one subject. Never throws on bad data: problems become data errors and unknowns. */
   evaluate(subject: unknown, options: EvaluateOptions): Decision;
+  /**
+   * The plain decision (outcome, tier, veto, data errors) without explanations,
+   * unknown lists, priorities or benefits: the fast path for batch jobs and hot
+   * services. Agrees with {@link evaluate} on every field it has.
+   */
+  decide(subject: unknown, options: EvaluateOptions): PlainDecision;
 }
 
 /** Options for {@link compile}. */
@@ -93,8 +105,29 @@ export interface CompileOptions {
 interface RuleInfo {
   readonly rule: A.DecisionRule;
   readonly labelled: Labelled | undefined;
+  readonly body: A.CriterionBody | undefined;
+  /** Place in the array of rule values (rules with a body only). */
+  index: number;
   plain: BoolFn | undefined;
   traced: BoolFn | undefined;
+}
+
+/** The outcome of the rules' truth values, before it is dressed as a decision. */
+interface Core {
+  outcome: string;
+  admission?: 'admitted' | 'rejected' | 'undetermined';
+  tier?: RuleInfo;
+  possible?: RuleInfo[];
+  veto?: RuleInfo;
+  reason?: string;
+  /** Rules whose unknowns decide an undetermined outcome. */
+  unknownRules: RuleInfo[];
+}
+
+const NO_ERRORS: DataError[] = Object.freeze([]) as unknown as DataError[];
+
+function asOfError(asOf: unknown): DataError {
+  return { path: 'asOf', message: `not a date: ${JSON.stringify(asOf)}` };
 }
 
 /**
@@ -119,7 +152,13 @@ class PolicyCompiler {
   private readonly varSlots = new Map<A.Identifier, number>();
   private readonly letFns: { plain: Fn | undefined; traced: Fn | undefined }[] = [];
   private readonly criterionFns: { plain: BoolFn | undefined; traced: BoolFn | undefined }[] = [];
-  private readonly paramConverters: { name: string; kind: 'param' | 'placeholder'; type: Type; defaultFn: Fn | undefined }[] = [];
+  private readonly paramConverters: {
+    name: string;
+    kind: 'param' | 'placeholder';
+    type: Type;
+    defaultFn: Fn | undefined;
+    cache: WeakMap<object, { value: unknown; errors: DataError[] }>;
+  }[] = [];
   private readonly stamp: DecisionStamp;
   private readonly rules: RuleInfo[];
 
@@ -144,6 +183,7 @@ class PolicyCompiler {
         kind: d.kind === 'ParamDecl' ? 'param' : 'placeholder',
         type: p.declaredTypes.get(d.name.name)!,
         defaultFn: undefined,
+        cache: new WeakMap(),
       });
     }
     this.stamp = {
@@ -157,81 +197,186 @@ class PolicyCompiler {
     this.rules = p.decide.rules.map((rule) => ({
       rule,
       labelled: 'id' in rule ? labelled(rule) : undefined,
+      body: 'body' in rule ? rule.body : undefined,
+      index: -1,
       plain: undefined,
       traced: undefined,
     }));
+    // Rules with a condition, in order; `index` is their place in the values array.
+    this.bodies = this.rules.filter((r) => r.body !== undefined);
+    this.bodies.forEach((r, i) => (r.index = i));
+    const kinds = (...k: A.DecisionRule['kind'][]) => this.rules.filter((r) => k.includes(r.rule.kind));
+    this.excludeRules = kinds('ExcludeRule');
+    this.tierRules = kinds('TierRule', 'DefaultTierRule');
+    this.outcomeRules = kinds('OutcomeRule', 'OtherwiseRule');
+    this.preferRules = kinds('PreferRule');
+    this.benefitRules = kinds('BenefitRule');
+    this.admitRule = kinds('AdmitRule')[0];
+    this.otherwiseRule = kinds('OtherwiseRule')[0];
+    this.hasDefaultTier = kinds('DefaultTierRule').length > 0;
+    this.shared = this.newContext();
   }
+
+  private readonly bodies: RuleInfo[];
+  private readonly excludeRules: RuleInfo[];
+  private readonly tierRules: RuleInfo[];
+  private readonly outcomeRules: RuleInfo[];
+  private readonly preferRules: RuleInfo[];
+  private readonly benefitRules: RuleInfo[];
+  private readonly admitRule: RuleInfo | undefined;
+  private readonly otherwiseRule: RuleInfo | undefined;
+  private readonly hasDefaultTier: boolean;
 
   build(): CompiledPolicy {
     for (const pc of this.paramConverters) {
       const decl = this.p.params.find((d) => d.name.name === pc.name);
-      if (decl) pc.defaultFn = this.expr(decl.value, false);
+      if (!decl) continue;
+      pc.defaultFn = this.expr(decl.value, false);
+      // Most defaults are literals: compute them once.
+      if (isConstant(decl.value)) {
+        const value = pc.defaultFn(this.newContext());
+        pc.defaultFn = () => value;
+      }
     }
-    for (const r of this.rules) if ('body' in r.rule) r.plain = this.body(r.rule.body, false);
+    for (const r of this.rules) if (r.body) r.plain = this.body(r.body, false);
     const self = this;
-    const zone = this.p.timezone;
-    const paramCache = new WeakMap<object, { values: unknown[]; errors: DataError[] }>();
-    const emptyParams = {};
     return {
       checked: this.p,
       stamp: this.stamp,
       evaluate(subject: unknown, options: EvaluateOptions): Decision {
-        return self.evaluate(subject, options, 0, zone, paramCache, emptyParams);
+        return self.evaluate(subject, options, 0);
+      },
+      decide(subject: unknown, options: EvaluateOptions): PlainDecision {
+        return self.decide(subject, options);
       },
     };
   }
 
   // ---------------------------------------------------------------- decisions
 
-  private makeContext(subject: unknown, options: EvaluateOptions, depth: number, clock: C.Clock, params: { values: unknown[]; errors: DataError[] }): EvalContext {
+  private newContext(): EvalContext {
     return {
-      subject,
-      clock,
-      params: params.values,
-      lets: new Array(this.letFns.length).fill(NOT_YET),
-      criteria: new Array(this.criterionFns.length).fill(NOT_YET),
+      subject: undefined,
+      clock: { today: 0, now: 0, zone: this.p.timezone },
+      params: new Array(this.paramConverters.length),
+      gen: 0,
+      lets: new Array(this.letFns.length),
+      letGen: new Array(this.letFns.length).fill(-1),
+      criteria: new Array(this.criterionFns.length),
+      criterionGen: new Array(this.criterionFns.length).fill(-1),
       vars: [],
       indices: [],
-      errors: [...params.errors],
+      errors: NO_ERRORS,
+      failures: 0,
       errorPaths: undefined,
       trace: undefined,
-      options,
-      depth,
+      options: { asOf: '' },
+      depth: 0,
       steps: 0,
     };
   }
 
-  evaluate(
-    subject: unknown,
-    options: EvaluateOptions,
-    depth: number,
-    zone: string,
-    paramCache: WeakMap<object, { values: unknown[]; errors: DataError[] }>,
-    emptyParams: object,
-  ): Decision {
-    const clock = clockOf(options.asOf, zone);
-    const paramsObject = options.params ?? emptyParams;
-    let params = paramCache.get(paramsObject);
-    if (!params) {
-      params = this.convertParams(paramsObject as Record<string, unknown>, clock);
-      paramCache.set(paramsObject, params);
-    }
-    if (clock === undefined) {
-      return this.errorDecision(options.asOf, [{ path: 'asOf', message: `not a date: ${JSON.stringify(options.asOf)}` }]);
-    }
+  /** The one context that {@link decide} reuses: evaluation is synchronous and a policy never refers to itself. */
+  private readonly shared: EvalContext;
+
+  /** Reset a context for a new subject; undefined when the as-of date is not a date. */
+  private begin(ctx: EvalContext, subject: unknown, options: EvaluateOptions, depth: number): boolean {
+    const clock = this.clockFor(options.asOf);
+    ctx.gen++;
+    ctx.subject = subject;
+    ctx.errors = NO_ERRORS;
+    ctx.failures = 0;
+    ctx.errorPaths = undefined;
+    ctx.trace = undefined;
+    ctx.options = options;
+    ctx.depth = depth;
+    ctx.steps = 0;
+    if (!clock) return false;
+    ctx.clock = clock;
+    this.readParams(ctx, options.params);
     if (subject === null || typeof subject !== 'object' || Array.isArray(subject)) {
-      const ctx = this.makeContext(undefined, options, depth, clock, params);
-      ctx.errors.push({ path: this.p.subject.name, message: `expected a record (JSON object), got ${describeRaw(subject)}` });
-      return this.run(ctx, options.explain === true);
+      ctx.subject = undefined;
+      this.fail(ctx, this.p.subject.name, `expected a record (JSON object), got ${describeRaw(subject)}`);
+    } else ctx.subject = plainRecord(subject);
+    return true;
+  }
+
+  private readonly clocks = new Map<string, C.Clock | undefined>();
+
+  private clockFor(asOf: string): C.Clock | undefined {
+    let clock = this.clocks.get(asOf);
+    if (clock === undefined && !this.clocks.has(asOf)) {
+      if (this.clocks.size >= 256) this.clocks.clear();
+      clock = clockOf(asOf, this.p.timezone);
+      this.clocks.set(asOf, clock);
     }
-    const ctx = this.makeContext(subject, options, depth, clock, params);
-    const plain = this.run(ctx, options.explain === true);
-    if (plain.outcome === 'undetermined' && !options.explain) {
+    return clock;
+  }
+
+  /**
+   * Params are read on every evaluation (so a changed params object or a default
+   * that depends on today is always current); tables and lists given as params are
+   * converted once per object.
+   */
+  private readParams(ctx: EvalContext, given: Readonly<Record<string, unknown>> | undefined): void {
+    const zone = this.p.timezone;
+    for (let i = 0; i < this.paramConverters.length; i++) {
+      const pc = this.paramConverters[i]!;
+      const raw = given === undefined || given === null || typeof given !== 'object' ? undefined : readOwn(given, pc.name);
+      if (raw === undefined || raw === null) {
+        ctx.params[i] = pc.defaultFn ? pc.defaultFn(ctx) : undefined;
+        continue;
+      }
+      let converted: { value: unknown; errors: DataError[] } | undefined;
+      if (typeof raw === 'object') {
+        converted = pc.cache.get(raw);
+        if (!converted) {
+          const errors: DataError[] = [];
+          converted = { value: convertDeep(raw, pc.type, `params.${pc.name}`, zone, errors, this.limits), errors };
+          pc.cache.set(raw, converted);
+        }
+      } else {
+        const errors: DataError[] = [];
+        converted = { value: convertDeep(raw, pc.type, `params.${pc.name}`, zone, errors, this.limits), errors };
+      }
+      for (const e of converted.errors) this.fail(ctx, e.path, e.message);
+      ctx.params[i] = converted.value;
+    }
+  }
+
+  /** The plain decision: outcome and tier, nothing built that was not asked for. */
+  decide(subject: unknown, options: EvaluateOptions): PlainDecision {
+    const ctx = this.shared;
+    if (!this.begin(ctx, subject, options, 0)) return { outcome: 'undetermined', dataErrors: [asOfError(options.asOf)] };
+    const values = this.values;
+    try {
+      for (let i = 0; i < this.bodies.length; i++) values[i] = this.bodies[i]!.plain!(ctx);
+    } catch (e) {
+      if (!(e instanceof LimitExceeded)) throw e;
+      return { outcome: 'undetermined', dataErrors: [...ctx.errors, { path: this.p.subject.name, message: e.message }] };
+    }
+    const core = this.core(values);
+    const result: PlainDecision = { outcome: core.outcome, dataErrors: ctx.errors === NO_ERRORS ? NO_ERRORS : ctx.errors };
+    if (core.admission !== undefined) result.admission = core.admission;
+    if (core.tier) result.tier = core.tier.labelled!.id;
+    if (core.veto) result.vetoedBy = core.veto.labelled!.id;
+    return result;
+  }
+
+  private readonly values: (boolean | undefined)[] = [];
+
+  evaluate(subject: unknown, options: EvaluateOptions, depth: number): Decision {
+    const ctx = this.newContext();
+    if (!this.begin(ctx, subject, options, depth)) return this.errorDecision(options.asOf, [asOfError(options.asOf)]);
+    const decision = this.run(ctx, options.explain === true);
+    if (decision.outcome === 'undetermined' && !options.explain) {
       // Rare path: find exactly which unknowns decide it.
-      const traced = this.run(this.makeContext(subject, options, depth, clock, params), true);
-      return { ...plain, unknown: traced.unknown };
+      const again = this.newContext();
+      this.begin(again, subject, options, depth);
+      const traced = this.run(again, true);
+      return { ...decision, unknown: traced.unknown };
     }
-    return plain;
+    return decision;
   }
 
   private errorDecision(asOf: string, errors: DataError[]): Decision {
@@ -246,164 +391,139 @@ class PolicyCompiler {
     };
   }
 
-  private convertParams(raw: Record<string, unknown>, clock: C.Clock | undefined): { values: unknown[]; errors: DataError[] } {
-    const values: unknown[] = [];
-    const errors: DataError[] = [];
-    const zone = this.p.timezone;
-    for (const pc of this.paramConverters) {
-      const given = readOwn(raw, pc.name);
-      if (given === undefined || given === null) {
-        if (pc.defaultFn && clock) {
-          const ctx = this.makeContext(undefined, { asOf: '' }, 0, clock, { values: [], errors: [] });
-          values.push(pc.defaultFn(ctx));
-        } else values.push(undefined);
-        continue;
-      }
-      const path = `params.${pc.name}`;
-      values.push(convertDeep(given, pc.type, path, zone, errors, this.limits));
-    }
-    return { values, errors };
-  }
-
   private run(ctx: EvalContext, explain: boolean): Decision {
     if (explain) {
       ctx.trace = { unknowns: [], stack: [], criterionNodes: new Map() };
-      ctx.errorPaths = new Set();
-      for (const r of this.rules) if ('body' in r.rule && !r.traced) r.traced = this.body(r.rule.body, true);
+      ctx.errorPaths = new Set(ctx.errors.map((e) => e.path));
+      for (const r of this.bodies) r.traced ??= this.body(r.body!, true);
     }
-    const results = new Map<RuleInfo, { value: boolean | undefined; unknown: string[] }>();
+    const values: (boolean | undefined)[] = new Array(this.bodies.length);
+    const unknowns: string[][] = new Array(this.bodies.length);
     const nodes: ExplanationNode[] = [];
     try {
-      for (const r of this.rules) {
-        if (!('body' in r.rule)) continue;
-        if (ctx.trace) {
-          const node: ExplanationNode = {
-            kind: 'rule',
-            role: roleOf(r.rule),
-            ...(r.labelled ? labelFields(r.labelled) : {}),
-            result: 'unknown',
-            children: [],
-          };
-          ctx.trace.stack.push(node);
-          const mark = ctx.trace.unknowns.length;
-          const value = r.traced!(ctx);
-          ctx.trace.stack.pop();
-          const unknown = ctx.trace.unknowns.splice(mark);
-          node.result = truth(value);
-          if (value === undefined) setUnknown(node, unknown);
-          nodes.push(node);
-          results.set(r, { value, unknown });
-        } else {
-          results.set(r, { value: r.plain!(ctx), unknown: [] });
+      for (let i = 0; i < this.bodies.length; i++) {
+        const r = this.bodies[i]!;
+        if (!ctx.trace) {
+          values[i] = r.plain!(ctx);
+          continue;
         }
+        const node: ExplanationNode = {
+          kind: 'rule',
+          role: roleOf(r.rule),
+          ...(r.labelled ? labelFields(r.labelled) : {}),
+          result: 'unknown',
+          children: [],
+        };
+        ctx.trace.stack.push(node);
+        const mark = ctx.trace.unknowns.length;
+        const value = r.traced!(ctx);
+        ctx.trace.stack.pop();
+        const unknown = ctx.trace.unknowns.splice(mark);
+        node.result = truth(value);
+        if (value === undefined) setUnknown(node, unknown);
+        nodes.push(node);
+        values[i] = value;
+        unknowns[i] = unknown;
       }
     } catch (e) {
       if (!(e instanceof LimitExceeded)) throw e;
-      ctx.errors.push({ path: this.p.subject.name, message: e.message });
-      return { ...this.errorDecision(ctx.options.asOf, ctx.errors) };
+      return this.errorDecision(ctx.options.asOf, [...ctx.errors, { path: this.p.subject.name, message: e.message }]);
     }
-    return this.combine(ctx, results, ctx.trace ? nodes : undefined);
-  }
-
-  /** Turn the rules' truth values into the decision (three-valued). */
-  private combine(
-    ctx: EvalContext,
-    results: Map<RuleInfo, { value: boolean | undefined; unknown: string[] }>,
-    explanation: ExplanationNode[] | undefined,
-  ): Decision {
-    const of = (kind: A.DecisionRule['kind']) => this.rules.filter((r) => r.rule.kind === kind);
-    const exclusions = of('ExcludeRule');
-    const tiers = this.rules.filter((r) => r.rule.kind === 'TierRule' || r.rule.kind === 'DefaultTierRule');
-    const outcomes = this.rules.filter((r) => r.rule.kind === 'OutcomeRule' || r.rule.kind === 'OtherwiseRule');
-    const admit = of('AdmitRule')[0];
-    const relevantUnknown: string[] = [];
-    const value = (r: RuleInfo) => results.get(r)?.value;
-    const unknownOf = (r: RuleInfo) => results.get(r)?.unknown ?? [];
-
-    const veto = exclusions.find((r) => value(r) === true);
-    const vetoPossible = exclusions.filter((r) => value(r) === undefined);
-    const priorities = of('PreferRule').map((r) => ({ ...r.labelled!, met: truth(value(r)) }));
-
-    let outcome: string;
-    let admission: 'admitted' | 'rejected' | 'undetermined' | undefined;
-    let tier: Labelled | undefined;
-    let possible: Labelled[] | undefined;
-    let outcomeLabel: string | undefined;
-    let reason: string | undefined;
-
-    if (outcomes.length > 0) {
-      const otherwise = outcomes.find((r) => r.rule.kind === 'OtherwiseRule')!;
-      if (veto) {
-        outcome = otherwise.labelled!.id;
-        outcomeLabel = otherwise.labelled!.label;
-      } else {
-        const pick = firstHolding(outcomes, value);
-        if (pick.kind === 'decided' && (vetoPossible.length === 0 || pick.rule === otherwise)) {
-          outcome = pick.rule.labelled!.id;
-          outcomeLabel = pick.rule.labelled!.label;
-        } else {
-          outcome = 'undetermined';
-          possible = pick.kind === 'open' ? pick.candidates.map((r) => r.labelled!) : pick.kind === 'decided' ? [pick.rule.labelled!] : [];
-          if (vetoPossible.length > 0 && !possible.includes(otherwise.labelled!)) possible.push(otherwise.labelled!);
-          for (const r of pick.kind === 'open' ? pick.candidates : []) relevantUnknown.push(...unknownOf(r));
-          for (const r of vetoPossible) relevantUnknown.push(...unknownOf(r));
-        }
-      }
-    } else {
-      const admitValue = admit ? value(admit) : true;
-      const hasDefault = tiers.some((r) => r.rule.kind === 'DefaultTierRule');
-      const tierPick = tiers.length > 0 ? firstHolding(tiers, value) : undefined;
-      const noTier = tierPick?.kind === 'none';
-      if (veto) {
-        admission = 'rejected';
-      } else if (admitValue === false) {
-        admission = 'rejected';
-        reason = 'the admission conditions are not met';
-      } else if (noTier && !hasDefault) {
-        admission = 'rejected';
-        reason = 'no tier is reached';
-      } else if (admitValue === true && vetoPossible.length === 0 && (!tierPick || tierPick.kind === 'decided' || hasDefault || (tierPick.kind === 'open' && tierPick.candidates.some((r) => value(r) === true)))) {
-        admission = 'admitted';
-      } else {
-        admission = 'undetermined';
-        if (admitValue === undefined && admit) relevantUnknown.push(...unknownOf(admit));
-        for (const r of vetoPossible) relevantUnknown.push(...unknownOf(r));
-        if (tierPick?.kind === 'open' && !hasDefault) for (const r of tierPick.candidates) relevantUnknown.push(...unknownOf(r));
-      }
-      outcome = admission;
-      if (admission === 'admitted' && tierPick?.kind === 'decided') tier = tierPick.rule.labelled;
-      if (admission !== 'rejected' && tierPick?.kind === 'open') {
-        outcome = 'undetermined';
-        possible = tierPick.candidates.map((r) => r.labelled!);
-        if (admission === 'admitted') for (const r of tierPick.candidates) relevantUnknown.push(...unknownOf(r));
-      }
-    }
-    const granted = outcome === 'undetermined' || outcome === 'rejected' ? undefined : tier?.id ?? outcome;
+    const core = this.core(values);
+    const relevant = core.unknownRules.flatMap((r) => unknowns[r.index] ?? []);
+    const outcome = core.outcome;
+    const granted = outcome === 'undetermined' || outcome === 'rejected' ? undefined : (core.tier?.labelled!.id ?? outcome);
     const benefits =
       granted === undefined
         ? []
-        : of('BenefitRule')
+        : this.benefitRules
             .filter((r) => {
               const to = (r.rule as A.BenefitRule).grantedTo;
-              return to.length === 0 ? outcome === 'admitted' || outcomes.length > 0 : to.some((t) => t.name === granted || t.name === outcome);
+              return to.length === 0 ? outcome === 'admitted' || this.outcomeRules.length > 0 : to.some((t) => t.name === granted || t.name === outcome);
             })
             .map((r) => r.labelled!);
+    const outcomeRule = this.outcomeRules.find((r) => r.labelled!.id === outcome);
     return {
       policy: this.stamp,
       asOf: ctx.options.asOf,
       outcome,
-      ...(admission !== undefined ? { admission } : {}),
-      ...(tier ? { tier } : {}),
-      ...(possible ? { possible } : {}),
-      ...(outcomeLabel !== undefined ? { outcomeLabel } : {}),
-      ...(veto ? { vetoedBy: veto.labelled! } : {}),
-      ...(reason && outcome === 'rejected' ? { reason } : {}),
-      priorities,
+      ...(core.admission !== undefined ? { admission: core.admission } : {}),
+      ...(core.tier ? { tier: core.tier.labelled! } : {}),
+      ...(core.possible ? { possible: core.possible.map((r) => r.labelled!) } : {}),
+      ...(outcomeRule ? { outcomeLabel: outcomeRule.labelled!.label } : {}),
+      ...(core.veto ? { vetoedBy: core.veto.labelled! } : {}),
+      ...(core.reason && outcome === 'rejected' ? { reason: core.reason } : {}),
+      priorities: this.preferRules.map((r) => ({ ...r.labelled!, met: truth(values[r.index]) })),
       benefits,
-      unknown: outcome === 'undetermined' ? unique(relevantUnknown) : [],
-      dataErrors: ctx.errors,
-      ...(explanation ? { explanation } : {}),
+      unknown: outcome === 'undetermined' ? unique(relevant) : [],
+      dataErrors: ctx.errors === NO_ERRORS ? [] : ctx.errors,
+      ...(ctx.trace ? { explanation: nodes } : {}),
     };
+  }
+
+  /**
+   * Turn the rules' truth values (indexed like {@link bodies}) into the outcome,
+   * three-valued. Shared by the plain and the explaining paths, so they cannot disagree.
+   */
+  private core(values: readonly (boolean | undefined)[]): Core {
+    const value = (r: RuleInfo) => values[r.index];
+    const unknownRules: RuleInfo[] = [];
+    let veto: RuleInfo | undefined;
+    let vetoPossible = false;
+    for (const r of this.excludeRules) {
+      const v = values[r.index];
+      if (v === true) {
+        veto = r;
+        break;
+      }
+      if (v === undefined) vetoPossible = true;
+    }
+    const vetoUnknown = () => this.excludeRules.filter((r) => value(r) === undefined);
+    if (this.outcomeRules.length > 0) {
+      const otherwise = this.otherwiseRule!;
+      if (veto) return { outcome: otherwise.labelled!.id, veto, unknownRules };
+      const pick = firstHolding(this.outcomeRules, value);
+      if (pick.kind === 'decided' && (!vetoPossible || pick.rule === otherwise)) return { outcome: pick.rule.labelled!.id, unknownRules };
+      const possible = pick.kind === 'open' ? [...pick.candidates] : pick.kind === 'decided' ? [pick.rule] : [];
+      if (vetoPossible && !possible.includes(otherwise)) possible.push(otherwise);
+      if (pick.kind === 'open') unknownRules.push(...pick.candidates);
+      unknownRules.push(...vetoUnknown());
+      return { outcome: 'undetermined', possible, unknownRules };
+    }
+    const admitValue = this.admitRule ? value(this.admitRule) : true;
+    const hasDefault = this.hasDefaultTier;
+    const tierPick = this.tierRules.length > 0 ? firstHolding(this.tierRules, value) : undefined;
+    let admission: 'admitted' | 'rejected' | 'undetermined';
+    let reason: string | undefined;
+    if (veto) admission = 'rejected';
+    else if (admitValue === false) {
+      admission = 'rejected';
+      reason = 'the admission conditions are not met';
+    } else if (tierPick?.kind === 'none' && !hasDefault) {
+      admission = 'rejected';
+      reason = 'no tier is reached';
+    } else if (
+      admitValue === true &&
+      !vetoPossible &&
+      (!tierPick || tierPick.kind === 'decided' || hasDefault || (tierPick.kind === 'open' && tierPick.candidates.some((r) => value(r) === true)))
+    ) {
+      admission = 'admitted';
+    } else {
+      admission = 'undetermined';
+      if (admitValue === undefined && this.admitRule) unknownRules.push(this.admitRule);
+      unknownRules.push(...vetoUnknown());
+      if (tierPick?.kind === 'open' && !hasDefault) unknownRules.push(...tierPick.candidates);
+    }
+    const core: Core = { outcome: admission, admission, unknownRules };
+    if (veto) core.veto = veto;
+    if (reason) core.reason = reason;
+    if (admission === 'admitted' && tierPick?.kind === 'decided') core.tier = tierPick.rule;
+    if (admission !== 'rejected' && tierPick?.kind === 'open') {
+      core.outcome = 'undetermined';
+      core.possible = tierPick.candidates;
+      if (admission === 'admitted') unknownRules.push(...tierPick.candidates);
+    }
+    return core;
   }
 
   // ---------------------------------------------------------------- criteria
@@ -502,11 +622,11 @@ class PolicyCompiler {
     const fns = this.criterionFns[slot]!;
     if (!traced) {
       return (ctx) => {
-        const cached = ctx.criteria[slot];
-        if (cached !== NOT_YET) return cached as boolean | undefined;
+        if (ctx.criterionGen[slot] === ctx.gen) return ctx.criteria[slot] as boolean | undefined;
         fns.plain ??= this.body(decl.body, false);
         const v = fns.plain(ctx);
         ctx.criteria[slot] = v;
+        ctx.criterionGen[slot] = ctx.gen;
         return v;
       };
     }
@@ -531,6 +651,7 @@ class PolicyCompiler {
       node.result = truth(v);
       if (v === undefined) setUnknown(node, trace.unknowns.slice(mark));
       ctx.criteria[slot] = v;
+      ctx.criterionGen[slot] = ctx.gen;
       return v;
     };
   }
@@ -646,10 +767,10 @@ class PolicyCompiler {
       case 'PresenceExpr': {
         const f = this.expr(e.operand, traced);
         return (ctx) => {
-          const errorsBefore = ctx.errors.length;
+          const failuresBefore = ctx.failures;
           const v = f(ctx);
-          if (ctx.errors.length > errorsBefore) return undefined;
-          if (ctx.trace) ctx.trace.unknowns.length = Math.min(ctx.trace.unknowns.length, ctx.trace.unknowns.length);
+          // Wrong data is not missing data: a value that failed its type check is present but unusable.
+          if (ctx.failures > failuresBefore) return undefined;
           return v === undefined ? !e.present : e.present;
         };
       }
@@ -690,11 +811,11 @@ class PolicyCompiler {
         const decl = r.decl;
         if (!traced) {
           return (ctx) => {
-            const cached = ctx.lets[slot];
-            if (cached !== NOT_YET) return cached;
+            if (ctx.letGen[slot] === ctx.gen) return ctx.lets[slot];
             fns.plain ??= this.expr(decl.value, false);
             const v = fns.plain(ctx);
             ctx.lets[slot] = v;
+            ctx.letGen[slot] = ctx.gen;
             return v;
           };
         }
@@ -782,13 +903,16 @@ class PolicyCompiler {
   }
 
   private fail(ctx: EvalContext, path: string, message: string): undefined {
+    ctx.failures++;
     if (!ctx.errorPaths?.has(path)) {
+      if (ctx.errors === NO_ERRORS) ctx.errors = [];
       if (!ctx.errors.some((x) => x.path === path)) ctx.errors.push({ path, message });
       ctx.errorPaths?.add(path);
     }
     if (ctx.trace) ctx.trace.unknowns.push(path);
     return undefined;
   }
+
 
   private index(e: A.IndexAccess, traced: boolean): Fn {
     const objectType = this.typeOf(e.object);
@@ -1185,13 +1309,15 @@ class PolicyCompiler {
       const value = subject(ctx);
       if (value === undefined) return undefined;
       const d = resolver?.decide(id, value, { asOf: ctx.options.asOf, params: ctx.options.params }, ctx.depth + 1);
-      if (d === undefined || d.outcome === 'undetermined' || d.outcome === 'not_in_force') {
+      // Admission decides `satisfies`, whatever the tier: admitted but with its tier open is still admitted.
+      const admitted = d?.admission ?? (d?.outcome === 'admitted' ? 'admitted' : d?.outcome === 'rejected' ? 'rejected' : 'undetermined');
+      if (d === undefined || admitted === 'undetermined') {
         if (ctx.trace) ctx.trace.unknowns.push(d?.unknown.length ? d.unknown.map((u) => `${id}: ${u}`).join(', ') : `policy ${id}`);
         for (const err of d?.dataErrors ?? []) this.fail(ctx, `${path(ctx)} (${id}: ${err.path})`, err.message);
         return undefined;
       }
       for (const err of d.dataErrors) this.fail(ctx, `${path(ctx)} (${id}: ${err.path})`, err.message);
-      return d.outcome === 'admitted' ? true : d.outcome === 'rejected' ? false : d.admission === 'admitted';
+      return admitted === 'admitted';
     };
   }
 }
@@ -1227,6 +1353,25 @@ function convertDeep(raw: unknown, type: Type, path: string, zone: string, error
     return undefined;
   }
   return v;
+}
+
+/** Whether an expression's value is the same on every evaluation. */
+function isConstant(e: A.Expression): boolean {
+  switch (e.kind) {
+    case 'NumberLiteral':
+    case 'StringLiteral':
+    case 'BoolLiteral':
+    case 'DateLiteral':
+    case 'DateTimeLiteral':
+    case 'DurationLiteral':
+      return true;
+    case 'ListLiteral':
+      return e.elements.every(isConstant);
+    case 'UnaryExpr':
+      return isConstant(e.operand);
+    default:
+      return false;
+  }
 }
 
 function combineItems(mode: A.CombinatorMode, need: number, values: (boolean | undefined)[]): boolean | undefined {

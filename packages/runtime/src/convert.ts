@@ -30,6 +30,19 @@ export function readOwn(obj: object, name: string): unknown {
   return (obj as Record<string, unknown>)[name];
 }
 
+/**
+ * A data object as a plain record. JSON data has `Object.prototype` (or none);
+ * an object whose prototype was replaced (e.g. `Object.assign({}, {"__proto__": …})`)
+ * is copied to its own properties, so that nothing inherited is read as data.
+ */
+export function plainRecord(obj: object): object {
+  const proto = Object.getPrototypeOf(obj);
+  if (proto === Object.prototype || proto === null) return obj;
+  const copy: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(obj)) copy[key] = (obj as Record<string, unknown>)[key];
+  return copy;
+}
+
 /** A short description of a raw value for messages: `"4星" (a string)`. */
 export function describeRaw(raw: unknown): string {
   if (raw === null) return 'null';
@@ -95,7 +108,7 @@ export function convertValue(type: Type, zone: string, limits: RuntimeLimits): C
     case 'monthly':
       return (raw) =>
         typeof raw === 'object' && raw !== null && !Array.isArray(raw)
-          ? raw
+          ? plainRecord(raw)
           : new ConversionFailure(`expected ${type.kind === 'record' ? `a ${type.name} record` : 'a monthly series {"YYYY-MM": …}'} (JSON object), got ${describeRaw(raw)}`);
     case 'list':
       return (raw) => (Array.isArray(raw) ? raw : new ConversionFailure(`expected a list, got ${describeRaw(raw)}`));

@@ -96,3 +96,15 @@ export interface Decision {
   /** Present when explanations were asked for: one node per line of the decide block. */
   readonly explanation?: readonly ExplanationNode[];
 }
+
+/** What `CompiledPolicy.decide` returns: the decision without explanations or lists. */
+export interface PlainDecision {
+  outcome: Outcome;
+  admission?: 'admitted' | 'rejected' | 'undetermined';
+  /** The id of the tier reached. */
+  tier?: string;
+  /** The id of the exclusion that vetoed the subject. */
+  vetoedBy?: string;
+  /** Wrong-typed data, per field path (a shared empty array when there is none). */
+  dataErrors: readonly DataError[];
+}

@@ -7,4 +7,4 @@
 export { compile, display, formatNumber, type CompiledPolicy, type CompileOptions, type EvaluateOptions, type ReferenceResolver } from './compile.js';
 export { PolicyRegistry, loadPolicies, readSource, nodeHost, type LoadResult, type LoadOptions, type PolicyVersion } from './registry.js';
 export { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
-export type { Decision, DecisionStamp, DataError, ExplanationNode, ComparisonTrace, Labelled, Truth, Outcome } from './decision.js';
+export type { Decision, PlainDecision, DecisionStamp, DataError, ExplanationNode, ComparisonTrace, Labelled, Truth, Outcome } from './decision.js';

@@ -9,6 +9,7 @@ import { check, diagnostic, type CheckedPolicy, type Diagnostic, type SourceHost
 import { compile, type CompiledPolicy, type EvaluateOptions } from './compile.js';
 import type { Decision } from './decision.js';
 import { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
+import { dayOfInstant, formatDate, parseDate, parseDateTime } from './values/calendar.js';
 
 /** One version of a policy and the period it is in force. */
 export interface PolicyVersion {
@@ -94,10 +95,16 @@ export class PolicyRegistry {
     return this.byId.get(id) ?? [];
   }
 
-  /** The version in force on a date (`YYYY-MM-DD`), if any. */
+  /**
+   * The version in force on a date (`YYYY-MM-DD`), if any. An instant
+   * (`2024-02-29T16:30:00Z`) counts by its day in the policy's time zone.
+   */
   inForce(id: string, date: string): PolicyVersion | undefined {
-    const day = date.slice(0, 10);
-    return this.versions(id).find((v) => v.from <= day && (v.until === undefined || day < v.until));
+    const versions = this.versions(id);
+    if (versions.length === 0 || typeof date !== 'string') return undefined;
+    const day = dayOf(date, versions[0]!.policy.checked.timezone);
+    if (day === undefined) return undefined;
+    return versions.find((v) => v.from <= day && (v.until === undefined || day < v.until));
   }
 
   /**
@@ -105,7 +112,12 @@ export class PolicyRegistry {
    * Before the first version (or after the last one ends) the outcome is `not_in_force`.
    */
   evaluate(id: string, subject: unknown, options: EvaluateOptions): Decision {
-    return this.decideAt(id, subject, options, 0) ?? notInForce(id, options.asOf, this.versions(id));
+    const versions = this.versions(id);
+    if (versions.length > 0 && (typeof options.asOf !== 'string' || dayOf(options.asOf, versions[0]!.policy.checked.timezone) === undefined)) {
+      // Which version applies cannot be known: let the first one report the bad date.
+      return versions[0]!.policy.evaluate(subject, options);
+    }
+    return this.decideAt(id, subject, options, 0) ?? notInForce(id, options.asOf, versions);
   }
 
   private decideAt(id: string, subject: unknown, options: EvaluateOptions, depth: number): Decision | undefined {
@@ -115,6 +127,13 @@ export class PolicyRegistry {
     if (!v) return undefined;
     return depth === 0 ? v.policy.evaluate(subject, options) : evaluateNested(v.policy, subject, options, depth);
   }
+}
+
+/** The civil day (`YYYY-MM-DD`) of a date or instant in a zone. */
+function dayOf(asOf: string, zone: string): string | undefined {
+  if (parseDate(asOf) !== undefined) return asOf;
+  const ms = parseDateTime(asOf, zone);
+  return ms === undefined ? undefined : formatDate(dayOfInstant(ms, zone));
 }
 
 function evaluateNested(policy: CompiledPolicy, subject: unknown, options: EvaluateOptions, depth: number): Decision {
@@ -131,7 +150,11 @@ function notInForce(id: string, asOf: string, versions: readonly PolicyVersion[]
       : { id, version: '', title: undefined, hash: '', effective: { from: '', until: undefined }, file: '' },
     asOf,
     outcome: 'not_in_force',
-    reason: first ? `no version of ${id} is in force on ${asOf} (the first takes effect on ${first.from})` : `no policy has the id ${id}`,
+    reason: !first
+      ? `no policy has the id ${id}`
+      : asOf < first.from
+        ? `no version of ${id} is in force on ${asOf} (the first takes effect on ${first.from})`
+        : `no version of ${id} is in force on ${asOf} (the last one ended on ${versions.at(-1)!.until})`,
     priorities: [],
     benefits: [],
     unknown: [],
@@ -228,7 +251,7 @@ function safeIsDirectory(path: string): boolean {
 }
 
 /**
- * Read a policy file as UTF-8. A byte-order mark is kept (the lexer skips it);
+ * Read a policy file as UTF-8. A byte-order mark is dropped by the decoder;
  * invalid UTF-8 is reported with the offset of the first bad byte.
  */
 export function readSource(path: string, shownAs: string): { text: string | undefined; diagnostic?: Diagnostic; lossy?: string } {
