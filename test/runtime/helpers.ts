@@ -67,6 +67,21 @@ export function evaluateBoth(
   const plain = registry.evaluate(id, subject, { ...options, explain: false });
   const explained = registry.evaluate(id, subject, { ...options, explain: true });
   expect(essence(explained), `explain path agrees with the plain path for ${JSON.stringify(subject)}`).toEqual(essence(plain));
+  // The fast path (generated code) and the interpreter agree too.
+  const version = registry.inForce(id, options.asOf);
+  if (version) {
+    const fast = version.policy.decide(subject, { ...options });
+    expect(
+      { outcome: fast.outcome, admission: fast.admission, tier: fast.tier, vetoedBy: fast.vetoedBy, errors: fast.dataErrors.map((e) => e.path).sort() },
+      `decide() agrees with evaluate() for ${JSON.stringify(subject)}`,
+    ).toEqual({
+      outcome: plain.outcome,
+      admission: plain.admission,
+      tier: plain.tier?.id,
+      vetoedBy: plain.vetoedBy?.id,
+      errors: plain.dataErrors.map((e) => e.path).sort(),
+    });
+  }
   if (plain.outcome !== 'not_in_force') expect(explained.explanation, 'explain: true gives an explanation').toBeDefined();
   expect(plain.explanation, 'explain: false gives no explanation').toBeUndefined();
   return { plain, explained };

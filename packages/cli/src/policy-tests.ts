@@ -103,6 +103,11 @@ export function runTestFile(file: PolicyTestFile, registry: PolicyRegistry): Cas
     const params = { ...(file.params ?? {}), ...(c.params ?? {}) };
     const decision = registry.evaluate(file.policy, c.subject, { asOf: c.as_of, params, explain: true });
     const failures = compareExpectation(c.expect, decision);
+    // Every case also checks that the fast path (generated code) agrees with the explaining interpreter.
+    const fast = registry.inForce(file.policy, c.as_of)?.policy.decide(c.subject, { asOf: c.as_of, params });
+    if (fast && (fast.outcome !== decision.outcome || fast.tier !== decision.tier?.id || fast.vetoedBy !== decision.vetoedBy?.id)) {
+      failures.push(`internal: the fast path decided ${fast.outcome}/${fast.tier ?? '-'}/${fast.vetoedBy ?? '-'}, the explaining path ${decision.outcome}/${decision.tier?.id ?? '-'}/${decision.vetoedBy?.id ?? '-'} (please report this)`);
+    }
     return { file: file.path, policy: file.policy, name: c.name, passed: failures.length === 0, failures, decision };
   });
 }

@@ -25,6 +25,7 @@ import type {
 } from './decision.js';
 import { ConversionFailure, convertValue, describeRaw, plainRecord, readOwn, type Converter } from './convert.js';
 import { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
+import { generateRules, type CodegenHost, type RulesFunction } from './codegen.js';
 
 type Fn = (ctx: EvalContext) => unknown;
 type BoolFn = (ctx: EvalContext) => boolean | undefined;
@@ -92,12 +93,19 @@ export interface CompiledPolicy {
    * services. Agrees with {@link evaluate} on every field it has.
    */
   decide(subject: unknown, options: EvaluateOptions): PlainDecision;
+  /** The JavaScript generated for {@link decide}, for review and debugging (undefined with `codegen: false`). */
+  readonly generatedSource: string | undefined;
 }
 
 /** Options for {@link compile}. */
 export interface CompileOptions {
   readonly references?: ReferenceResolver;
   readonly limits?: Partial<RuntimeLimits>;
+  /**
+   * Generate JavaScript for the plain decision path (default true). Turn it off
+   * where `new Function` is not allowed; decisions are the same, only slower.
+   */
+  readonly codegen?: boolean;
 }
 
 // ---------------------------------------------------------------------------
@@ -239,10 +247,13 @@ class PolicyCompiler {
       }
     }
     for (const r of this.rules) if (r.body) r.plain = this.body(r.body, false);
+    const generated = this.options.codegen !== false ? this.generate() : undefined;
+    this.rulesFn = generated?.fn;
     const self = this;
     return {
       checked: this.p,
       stamp: this.stamp,
+      generatedSource: generated?.source,
       evaluate(subject: unknown, options: EvaluateOptions): Decision {
         return self.evaluate(subject, options, 0);
       },
@@ -281,7 +292,8 @@ class PolicyCompiler {
 
   /** Reset a context for a new subject; undefined when the as-of date is not a date. */
   private begin(ctx: EvalContext, subject: unknown, options: EvaluateOptions, depth: number): boolean {
-    const clock = this.clockFor(options.asOf);
+    const asOf = options.asOf;
+    const clock = asOf === this.lastAsOf ? this.lastClock : this.clockFor(asOf);
     ctx.gen++;
     ctx.subject = subject;
     ctx.errors = NO_ERRORS;
@@ -303,13 +315,18 @@ class PolicyCompiler {
 
   private readonly clocks = new Map<string, C.Clock | undefined>();
 
+  private lastAsOf: unknown = undefined;
+  private lastClock: C.Clock | undefined = undefined;
+
   private clockFor(asOf: string): C.Clock | undefined {
     let clock = this.clocks.get(asOf);
+    this.lastAsOf = asOf;
     if (clock === undefined && !this.clocks.has(asOf)) {
       if (this.clocks.size >= 256) this.clocks.clear();
       clock = clockOf(asOf, this.p.timezone);
       this.clocks.set(asOf, clock);
     }
+    this.lastClock = clock;
     return clock;
   }
 
@@ -350,20 +367,86 @@ class PolicyCompiler {
     if (!this.begin(ctx, subject, options, 0)) return { outcome: 'undetermined', dataErrors: [asOfError(options.asOf)] };
     const values = this.values;
     try {
-      for (let i = 0; i < this.bodies.length; i++) values[i] = this.bodies[i]!.plain!(ctx);
+      // The generated code assumes a record subject; anything else goes through the interpreter.
+      if (this.rulesFn && ctx.subject !== undefined) this.rulesFn(ctx, values);
+      else for (let i = 0; i < this.bodies.length; i++) values[i] = this.bodies[i]!.plain!(ctx);
     } catch (e) {
       if (!(e instanceof LimitExceeded)) throw e;
       return { outcome: 'undetermined', dataErrors: [...ctx.errors, { path: this.p.subject.name, message: e.message }] };
     }
-    const core = this.core(values);
-    const result: PlainDecision = { outcome: core.outcome, dataErrors: ctx.errors === NO_ERRORS ? NO_ERRORS : ctx.errors };
-    if (core.admission !== undefined) result.admission = core.admission;
-    if (core.tier) result.tier = core.tier.labelled!.id;
-    if (core.veto) result.vetoedBy = core.veto.labelled!.id;
-    return result;
+    const core = this.quickCore(values) ?? this.core(values);
+    return {
+      outcome: core.outcome,
+      admission: core.admission,
+      tier: core.tier?.labelled!.id,
+      vetoedBy: core.veto?.labelled!.id,
+      dataErrors: ctx.errors,
+    };
+  }
+
+  /** Frozen outcomes for the determined cases, so that the plain path allocates nothing for them. */
+  private readonly cores = new Map<RuleInfo | string, Core>();
+
+  private sharedCore(key: RuleInfo | string, make: () => Core): Core {
+    let c = this.cores.get(key);
+    if (!c) this.cores.set(key, (c = Object.freeze(make()) as Core));
+    return c;
+  }
+
+  /**
+   * The outcome when nothing it depends on is unknown (the common case), without
+   * allocating; undefined sends the caller to {@link core}, which handles unknowns.
+   */
+  private quickCore(values: readonly (boolean | undefined)[]): Core | undefined {
+    for (const r of this.excludeRules) {
+      const v = values[r.index];
+      if (v === undefined) return undefined;
+      if (v === true) {
+        if (this.outcomeRules.length > 0) return this.sharedCore(r, () => ({ outcome: this.otherwiseRule!.labelled!.id, veto: r, unknownRules: [] }));
+        return this.sharedCore(r, () => ({ outcome: 'rejected', admission: 'rejected', veto: r, unknownRules: [] }));
+      }
+    }
+    if (this.outcomeRules.length > 0) {
+      for (const r of this.outcomeRules) {
+        const v = r.rule.kind === 'OtherwiseRule' ? true : values[r.index];
+        if (v === undefined) return undefined;
+        if (v === true) return this.sharedCore(r, () => ({ outcome: r.labelled!.id, unknownRules: [] }));
+      }
+      return undefined;
+    }
+    const admit = this.admitRule ? values[this.admitRule.index] : true;
+    if (admit === undefined) return undefined;
+    if (admit === false) {
+      return this.sharedCore('not-met', () => ({ outcome: 'rejected', admission: 'rejected', reason: 'the admission conditions are not met', unknownRules: [] }));
+    }
+    if (this.tierRules.length === 0) return this.sharedCore('admitted', () => ({ outcome: 'admitted', admission: 'admitted', unknownRules: [] }));
+    for (const r of this.tierRules) {
+      const v = r.rule.kind === 'DefaultTierRule' ? true : values[r.index];
+      if (v === undefined) return undefined;
+      if (v === true) return this.sharedCore(r, () => ({ outcome: 'admitted', admission: 'admitted', tier: r, unknownRules: [] }));
+    }
+    return this.sharedCore('no-tier', () => ({ outcome: 'rejected', admission: 'rejected', reason: 'no tier is reached', unknownRules: [] }));
   }
 
   private readonly values: (boolean | undefined)[] = [];
+  private rulesFn: RulesFunction<EvalContext> | undefined;
+
+  /** The generated plain path (see codegen.ts); the interpreter's closures are its fallback. */
+  private generate(): { fn: RulesFunction<EvalContext>; source: string } {
+    const host: CodegenHost<EvalContext> = {
+      policy: this.p,
+      closure: (e) => this.expr(e, false),
+      letSlot: (d) => this.letSlots.get(d)!,
+      criterionSlot: (d) => this.criterionSlots.get(d)!,
+      paramSlot: (name) => this.paramSlots.get(name)!,
+      converter: (type) => convertValue(type, this.p.timezone, this.limits),
+      fail: (ctx, path, message) => this.fail(ctx, path, message),
+      isRawData: (e) => this.isRawData(e),
+      maxStringLength: this.limits.maxStringLength,
+      maxListLength: this.limits.maxListLength,
+    };
+    return generateRules(host, this.bodies.map((r) => r.body!));
+  }
 
   evaluate(subject: unknown, options: EvaluateOptions, depth: number): Decision {
     const ctx = this.newContext();
