@@ -116,6 +116,8 @@ interface RuleInfo {
   readonly body: A.CriterionBody | undefined;
   /** Place in the array of rule values (rules with a body only). */
   index: number;
+  /** The frozen outcome when this rule decides (see quickCore). */
+  core?: Core;
   plain: BoolFn | undefined;
   traced: BoolFn | undefined;
 }
@@ -130,6 +132,28 @@ interface Core {
   reason?: string;
   /** Rules whose unknowns decide an undetermined outcome. */
   unknownRules: RuleInfo[];
+  /** For a shared core: its plain decision when there are no data errors. */
+  plain?: PlainDecision;
+}
+
+/** A core shared between decisions, frozen, with its plain decision made once. */
+function sealCore(core: Core): Core {
+  core.plain = Object.freeze(plainOf(core, NO_ERRORS));
+  return Object.freeze(core);
+}
+
+function undeterminedPlain(errors: readonly DataError[]): PlainDecision {
+  return { outcome: 'undetermined', admission: undefined, tier: undefined, vetoedBy: undefined, dataErrors: errors };
+}
+
+function plainOf(core: Core, errors: readonly DataError[]): PlainDecision {
+  return {
+    outcome: core.outcome,
+    admission: core.admission,
+    tier: core.tier?.labelled!.id,
+    vetoedBy: core.veto?.labelled!.id,
+    dataErrors: errors,
+  };
 }
 
 const NO_ERRORS: DataError[] = Object.freeze([]) as unknown as DataError[];
@@ -364,7 +388,7 @@ class PolicyCompiler {
   /** The plain decision: outcome and tier, nothing built that was not asked for. */
   decide(subject: unknown, options: EvaluateOptions): PlainDecision {
     const ctx = this.shared;
-    if (!this.begin(ctx, subject, options, 0)) return { outcome: 'undetermined', dataErrors: [asOfError(options.asOf)] };
+    if (!this.begin(ctx, subject, options, 0)) return undeterminedPlain([asOfError(options.asOf)]);
     const values = this.values;
     try {
       // The generated code assumes a record subject; anything else goes through the interpreter.
@@ -372,24 +396,21 @@ class PolicyCompiler {
       else for (let i = 0; i < this.bodies.length; i++) values[i] = this.bodies[i]!.plain!(ctx);
     } catch (e) {
       if (!(e instanceof LimitExceeded)) throw e;
-      return { outcome: 'undetermined', dataErrors: [...ctx.errors, { path: this.p.subject.name, message: e.message }] };
+      return undeterminedPlain([...ctx.errors, { path: this.p.subject.name, message: e.message }]);
     }
     const core = this.quickCore(values) ?? this.core(values);
-    return {
-      outcome: core.outcome,
-      admission: core.admission,
-      tier: core.tier?.labelled!.id,
-      vetoedBy: core.veto?.labelled!.id,
-      dataErrors: ctx.errors,
-    };
+    // Without data errors the plain decision depends on the outcome alone: share one frozen object.
+    if (ctx.errors === NO_ERRORS && core.plain) return core.plain;
+    return plainOf(core, ctx.errors);
   }
 
   /** Frozen outcomes for the determined cases, so that the plain path allocates nothing for them. */
   private readonly cores = new Map<RuleInfo | string, Core>();
 
   private sharedCore(key: RuleInfo | string, make: () => Core): Core {
+    if (typeof key !== 'string') return key.core ?? (key.core = sealCore(make()));
     let c = this.cores.get(key);
-    if (!c) this.cores.set(key, (c = Object.freeze(make()) as Core));
+    if (!c) this.cores.set(key, (c = sealCore(make())));
     return c;
   }
 

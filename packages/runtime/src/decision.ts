@@ -97,14 +97,17 @@ export interface Decision {
   readonly explanation?: readonly ExplanationNode[];
 }
 
-/** What `CompiledPolicy.decide` returns: the decision without explanations or lists. */
+/**
+ * What `CompiledPolicy.decide` returns: the decision without explanations or
+ * lists. Read-only: decisions without data errors share one frozen object per outcome.
+ */
 export interface PlainDecision {
-  outcome: Outcome;
-  admission?: 'admitted' | 'rejected' | 'undetermined';
+  readonly outcome: Outcome;
+  readonly admission: 'admitted' | 'rejected' | 'undetermined' | undefined;
   /** The id of the tier reached. */
-  tier?: string;
+  readonly tier: string | undefined;
   /** The id of the exclusion that vetoed the subject. */
-  vetoedBy?: string;
+  readonly vetoedBy: string | undefined;
   /** Wrong-typed data, per field path (a shared empty array when there is none). */
-  dataErrors: readonly DataError[];
+  readonly dataErrors: readonly DataError[];
 }
