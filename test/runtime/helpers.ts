@@ -30,6 +30,7 @@ export function header(id: string, opts: { version?: string; effective?: string;
 export function load(sources: readonly { path: string; text: string }[] | string): PolicyRegistry {
   const inputs = typeof sources === 'string' ? [{ path: 'inline.policy', text: sources }] : sources;
   const result = PolicyRegistry.fromSources(inputs);
+  interpreters.set(result.registry as PolicyRegistry, PolicyRegistry.fromSources(inputs, { codegen: false }).registry!);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (!result.registry || errors.length > 0) {
     const texts = new Map(inputs.map((i) => [i.path, i.text]));
@@ -39,6 +40,9 @@ export function load(sources: readonly { path: string; text: string }[] | string
   }
   return result.registry;
 }
+
+/** For each registry built by {@link load}, the same policies compiled without generated code. */
+const interpreters = new WeakMap<PolicyRegistry, PolicyRegistry>();
 
 /** The parts of a decision that the plain and explained paths must agree on. */
 function essence(d: Decision) {
@@ -67,6 +71,16 @@ export function evaluateBoth(
   const plain = registry.evaluate(id, subject, { ...options, explain: false });
   const explained = registry.evaluate(id, subject, { ...options, explain: true });
   expect(essence(explained), `explain path agrees with the plain path for ${JSON.stringify(subject)}`).toEqual(essence(plain));
+  // The interpreter alone (no generated code) agrees with the default path.
+  const interpreter = interpreters.get(registry);
+  if (interpreter) {
+    const i = interpreter.evaluate(id, subject, { ...options, explain: false });
+    expect({ ...essence(i), unknown: i.unknown, errors: i.dataErrors }, `the interpreter agrees with generated code for ${JSON.stringify(subject)}`).toEqual({
+      ...essence(plain),
+      unknown: plain.unknown,
+      errors: plain.dataErrors,
+    });
+  }
   // The fast path (generated code) and the interpreter agree too.
   const version = registry.inForce(id, options.asOf);
   if (version) {

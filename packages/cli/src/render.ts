@@ -103,7 +103,8 @@ function renderComparisons(node: ExplanationNode, depth: number, lines: string[]
     const sf = c.shortfall ? s.paint('31', `: ${c.shortfall}`) : '';
     lines.push(`${pad}${s.paint('90', `${c.left} ${c.operator} ${c.right}`)}${sf}`);
   }
-  if (shown.length > MAX_COMPARISONS) lines.push(`${pad}${s.paint('90', `… ${shown.length - MAX_COMPARISONS} more comparisons (see --format json --explain)`)}`);
+  const more = shown.length - Math.min(shown.length, MAX_COMPARISONS) + (node.omittedComparisons ?? 0);
+  if (more > 0) lines.push(`${pad}${s.paint('90', `… ${more} more comparisons`)}`);
 }
 
 function renderUnknown(node: ExplanationNode, depth: number, lines: string[], s: Style) {

@@ -505,7 +505,8 @@ class PolicyCompiler {
     const unknowns: string[][] = new Array(this.bodies.length);
     const nodes: ExplanationNode[] = [];
     try {
-      for (let i = 0; i < this.bodies.length; i++) {
+      if (!ctx.trace && this.rulesFn && ctx.subject !== undefined) this.rulesFn(ctx, values);
+      else for (let i = 0; i < this.bodies.length; i++) {
         const r = this.bodies[i]!;
         if (!ctx.trace) {
           values[i] = r.plain!(ctx);
@@ -819,7 +820,16 @@ class PolicyCompiler {
       case 'PeriodExpr': {
         const amount = Number(e.length.amount.value);
         const { unit, natural } = e.length;
-        return (ctx) => C.periodWindow(amount, unit, natural, ctx.clock);
+        // The window depends only on the clock, which is shared per as-of date: compute it once per clock.
+        let lastClock: C.Clock | undefined;
+        let lastWindow: C.Window | undefined;
+        return (ctx) => {
+          if (ctx.clock !== lastClock) {
+            lastWindow = C.periodWindow(amount, unit, natural, ctx.clock);
+            lastClock = ctx.clock;
+          }
+          return lastWindow;
+        };
       }
       case 'ListLiteral': {
         const fns = e.elements.map((x) => this.expr(x, traced));
@@ -1146,15 +1156,17 @@ class PolicyCompiler {
       const v = a === undefined || b === undefined ? undefined : compute(a, b, ctx);
       const node = ctx.trace!.stack.at(-1);
       if (node?.comparisons) {
-        const entry: ComparisonTrace = {
-          text,
-          operator: op,
-          left: display(a, lt, this.p.timezone),
-          right: display(b, rt, this.p.timezone),
-          result: truth(v as boolean | undefined),
-          ...(v === false ? shortfall(op, a, b, lt) : {}),
-        };
-        node.comparisons.push(entry);
+        // Inside aggregations a comparison repeats per element: keep the first few, count the rest.
+        if (node.comparisons.length < MAX_RECORDED_COMPARISONS) {
+          node.comparisons.push({
+            text,
+            operator: op,
+            left: display(a, lt, this.p.timezone),
+            right: display(b, rt, this.p.timezone),
+            result: truth(v as boolean | undefined),
+            ...(v === false ? shortfall(op, a, b, lt) : {}),
+          });
+        } else node.omittedComparisons = (node.omittedComparisons ?? 0) + 1;
       }
       return v;
     };
@@ -1386,14 +1398,21 @@ class PolicyCompiler {
     const elementType = seriesType.kind === 'monthly' ? seriesType.element : ({ kind: 'error' } as Type);
     const convert = this.converter(elementType);
     const path = this.pathOf(e.series);
+    // Month keys of the last window seen (windows are cached per clock, so this hits almost always).
+    let lastWindow: C.Window | undefined;
+    let keys: string[] = [];
     return (ctx) => {
       const s = series(ctx) as Record<string, unknown> | undefined;
       const w = period(ctx) as C.Window | undefined;
       if (s === undefined || w === undefined) return undefined;
-      const months = C.monthsOfWindow(w);
+      if (w !== lastWindow) {
+        keys = C.monthsOfWindow(w).map(C.formatMonthKey);
+        lastWindow = w;
+      }
+      const months = keys;
       const out: unknown[] = new Array(months.length);
       for (let i = 0; i < months.length; i++) {
-        const key = C.formatMonthKey(months[i]!);
+        const key = months[i]!;
         const raw = readOwn(s, key);
         if (raw === undefined || raw === null) {
           if (ctx.trace) ctx.trace.unknowns.push(`${path(ctx)}["${key}"]`);
@@ -1609,6 +1628,9 @@ export function formatNumber(n: number): string {
   const grouped = digits.length > 3 && !digits.includes('e') ? digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : digits;
   return sign + grouped + (frac ? '.' + frac : '');
 }
+
+/** How many comparisons one condition records in an explanation; the rest are counted. */
+const MAX_RECORDED_COMPARISONS = 20;
 
 function shortfall(op: A.BinaryOperator, a: unknown, b: unknown, t: Type): { shortfall?: string } {
   if (t.kind !== 'number' || typeof a !== 'number' || typeof b !== 'number') return {};

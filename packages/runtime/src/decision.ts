@@ -57,6 +57,8 @@ export interface ExplanationNode {
   readonly text?: string;
   result: Truth;
   readonly comparisons?: ComparisonTrace[];
+  /** Comparisons not recorded because the condition made more than 20 (inside aggregations). */
+  omittedComparisons?: number;
   /** The fields and placeholders whose absence made this node unknown. */
   unknown?: string[];
   readonly children?: ExplanationNode[];

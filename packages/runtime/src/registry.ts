@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve, relative, isAbsolute } from 'node:path';
 import { check, diagnostic, type CheckedPolicy, type Diagnostic, type SourceHost, type SourceInput, type Limits } from '@bylaw/dsl';
-import { compile, type CompiledPolicy, type EvaluateOptions } from './compile.js';
+import { compile, type CompiledPolicy, type CompileOptions, type EvaluateOptions } from './compile.js';
 import type { Decision } from './decision.js';
 import { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
 import { dayOfInstant, formatDate, parseDate, parseDateTime } from './values/calendar.js';
@@ -26,6 +26,8 @@ export interface LoadOptions {
   readonly runtimeLimits?: Partial<RuntimeLimits>;
   /** Paths are shown relative to this folder in diagnostics. Default: the current directory. */
   readonly cwd?: string;
+  /** Generate JavaScript for the plain path (default true); see {@link CompileOptions.codegen}. */
+  readonly codegen?: boolean;
 }
 
 /** What loading returns: a registry only when no file had an error, so it never answers from a partial load. */
@@ -51,12 +53,12 @@ export class PolicyRegistry {
   private readonly byId = new Map<string, PolicyVersion[]>();
   private readonly limits: RuntimeLimits;
 
-  private constructor(policies: readonly CheckedPolicy[], runtimeLimits: Partial<RuntimeLimits> = {}) {
+  private constructor(policies: readonly CheckedPolicy[], runtimeLimits: Partial<RuntimeLimits> = {}, codegen = true) {
     this.limits = { ...defaultRuntimeLimits, ...runtimeLimits };
     const resolver = { decide: (id: string, subject: unknown, options: EvaluateOptions, depth: number) => this.decideAt(id, subject, options, depth) };
     const grouped = new Map<string, CompiledPolicy[]>();
     for (const p of policies) {
-      const compiled = compile(p, { references: resolver, limits: runtimeLimits });
+      const compiled = compile(p, { references: resolver, limits: runtimeLimits, codegen });
       grouped.set(p.id, [...(grouped.get(p.id) ?? []), compiled]);
     }
     for (const [id, list] of grouped) {
@@ -78,7 +80,7 @@ export class PolicyRegistry {
     const result = check(inputs, { host: options.host ?? nodeHost, limits: options.limits ?? {} });
     const failed = result.diagnostics.some((d) => d.severity === 'error');
     return {
-      registry: failed ? undefined : new PolicyRegistry(result.policies, options.runtimeLimits),
+      registry: failed ? undefined : new PolicyRegistry(result.policies, options.runtimeLimits, options.codegen ?? true),
       diagnostics: result.diagnostics,
       files: [...result.files.keys()],
       sources: new Map([...result.files].map(([k, v]) => [k, v.text])),
