@@ -2,7 +2,7 @@
 /**
  * The `bylaw` command: check, eval, test, versions, demo.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { loadPolicies, type Decision, type LoadResult, type PolicyRegistry } fro
 import { countLine, renderDecision, renderDiagnostics, outcomeLine, styleFor, type Style } from './render.js';
 import { coverage, readTestFile, runTestFile, type CaseResult, type PolicyCase } from './policy-tests.js';
 import { boundaryCases } from './boundaries.js';
+import { defaultJobs, runBatch, type BatchOptions } from './batch.js';
 
 /** Exit codes: 0 success, 1 a failure the command reports (errors, failed tests), 2 a usage or input problem. */
 const EXIT_OK = 0;
@@ -25,6 +26,7 @@ Usage:
              [--policies dir] [--format text|json] [--explain]
   bylaw test [paths…] [--policies dir] [--coverage]
   bylaw versions <policy id> [--policies dir]
+  bylaw diff OLD NEW | PATH@REV PATH | REV1..REV2 [--data FILE] [--as-of DATE] [--format text|markdown|json]
   bylaw demo
 
 Paths default to ./policies. Run 'bylaw <command> --help' for details.`;
@@ -46,13 +48,14 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       case 'check':
         return cmdCheck(rest, io);
       case 'eval':
-        return cmdEval(rest, io);
+        return await cmdEval(rest, io);
       case 'test':
         return cmdTest(rest, io);
       case 'versions':
         return cmdVersions(rest, io);
+      case 'diff': return await (await import('./diff.js')).cmdDiff(rest, io);
       case 'demo':
-        return cmdDemo(io);
+        return await cmdDemo(io);
       case undefined:
       case 'help':
       case '--help':
@@ -198,7 +201,7 @@ function today(): string {
   return now.toISOString().slice(0, 10);
 }
 
-function cmdEval(args: readonly string[], io: Io): number {
+async function cmdEval(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -209,20 +212,35 @@ function cmdEval(args: readonly string[], io: Io): number {
       policies: { type: 'string' },
       format: { type: 'string', default: 'text' },
       explain: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      jobs: { type: 'string' },
+      'on-malformed': { type: 'string', default: 'skip' },
+      summary: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) {
     io.out(
-      'bylaw eval <policy id or file> --data <file> [--as-of DATE] [--params file.json] [--policies dir] [--format text|json] [--explain]\n' +
-        '  Evaluate subjects (a JSON object, a JSON array, or NDJSON) under the version in force on --as-of (default: today in China time).\n' +
-        '  Text shows the decision tree; --explain adds it to JSON output.',
+      'bylaw eval <policy id or file> --data <file> [--as-of DATE] [--params file.json] [--policies dir] [--format …] [--explain]\n' +
+        '  Evaluate subjects under the version in force on --as-of (default: today in China time).\n' +
+        '  A .json file (one object or an array): --format text (decision trees, the default) or json (--explain adds the tree).\n' +
+        '  A .ndjson/.jsonl or .csv file is a batch: streamed, decided on all cores, one record per input line in input order:\n' +
+        '    --format ndjson|csv   decision records (default ndjson)      --out FILE   write them to FILE (default stdout)\n' +
+        '    --jobs N              worker threads (default: every core)   --summary FILE  the summary as JSON\n' +
+        '    --on-malformed skip|fail   a line that is not a record is reported and skipped (default), or stops the run',
     );
     return EXIT_OK;
   }
   if (positionals.length !== 1) throw new UsageError('eval takes one policy id or policy file');
   if (!values.data) throw new UsageError('eval needs --data <file>');
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
+  const batchInput = /\.(ndjson|jsonl)$/i.test(values.data) ? 'ndjson' : /\.csv$/i.test(values.data) ? 'csv' : undefined;
+  const formatGiven = args.some((a) => a === '--format' || a.startsWith('--format='));
+  const batch = batchInput !== undefined && (!formatGiven || values.format === 'ndjson' || values.format === 'csv');
+  if (batch && formatGiven && values.format !== 'ndjson' && values.format !== 'csv') throw new UsageError(`--format must be ndjson or csv for a batch, not ${values.format}`);
+  if (!batch && values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
+  if (values['on-malformed'] !== 'skip' && values['on-malformed'] !== 'fail') throw new UsageError('--on-malformed must be skip or fail');
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number of at least 1, not ${values.jobs}`);
   const asOf = values['as-of'] ?? today();
   if (!/^\d{4}-\d{2}-\d{2}(T[\d:.+\-Z]+)?$/.test(asOf)) throw new UsageError(`--as-of must be a date such as 2023-09-08, not ${asOf}`);
   try {
@@ -245,6 +263,22 @@ function cmdEval(args: readonly string[], io: Io): number {
       const first = registry.versions(id)[0]!;
       throw new InputError(`no version of ${id} is in force on ${asOf}; the first takes effect on ${first.from} (see bylaw versions ${id})`);
     }
+    if (batch) {
+      if (!existsSync(values.data)) throw new InputError(`cannot read data file ${values.data}: ENOENT`);
+      return runBatchCommand(
+        {
+          job: { policyPaths: paths, cwd: process.cwd(), policyId: id, asOf, params, input: batchInput! },
+          dataPath: values.data,
+          output: formatGiven ? (values.format as 'ndjson' | 'csv') : 'ndjson',
+          outPath: values.out,
+          jobs,
+          onMalformed: values['on-malformed'] as 'skip' | 'fail',
+          progress: Boolean(process.stderr.isTTY),
+        },
+        values.summary,
+        io,
+      );
+    }
     const subjects = readSubjects(values.data);
     const decisions: { id: string; decision?: Decision; error?: string }[] = subjects.map((s) =>
       s.error ? { id: s.id, error: s.error } : { id: s.id, decision: registry.evaluate(id, s.subject, { asOf, ...(params ? { params } : {}), explain: values.format === 'text' || values.explain }) },
@@ -262,6 +296,15 @@ function cmdEval(args: readonly string[], io: Io): number {
     }
     throw e;
   }
+}
+
+async function runBatchCommand(options: BatchOptions, summaryPath: string | undefined, io: Io): Promise<number> {
+  const { summary, failedAt, seconds } = await runBatch(options, io.err);
+  if (failedAt) io.err(`bylaw: stopped at ${failedAt.malformed} (--on-malformed fail)`);
+  for (const line of summary.render()) io.err(line);
+  io.err(`${seconds.toFixed(1)} s, ${Math.round(summary.lines / Math.max(seconds, 1e-9)).toLocaleString('en')} records/s on ${options.jobs} thread${options.jobs === 1 ? '' : 's'}`);
+  if (summaryPath) writeFileSync(summaryPath, JSON.stringify({ ...summary.toJSON(), seconds }, null, 2) + '\n');
+  return failedAt ? EXIT_FAIL : EXIT_OK;
 }
 
 function policyIdOf(file: string): string {
@@ -445,7 +488,7 @@ function cmdVersions(args: readonly string[], io: Io): number {
 // -------------------------------------------------------------------- demo
 
 /** The main job: check the policies in the repository and decide the example merchants of every programme. */
-function cmdDemo(io: Io): number {
+async function cmdDemo(io: Io): Promise<number> {
   const root = findRepoRoot();
   process.chdir(root);
   io.out(io.style.paint('1', '$ bylaw check policies'));
@@ -455,7 +498,7 @@ function cmdDemo(io: Io): number {
   for (const run of manifest) {
     const args = [run.policy, '--data', run.data, '--as-of', run.as_of, ...(run.params ? ['--params', run.params] : [])];
     io.out('\n' + io.style.paint('1', `$ bylaw eval ${args.join(' ')}`));
-    const code = cmdEval(args, io);
+    const code = await cmdEval(args, io);
     if (code !== EXIT_OK) return code;
   }
   io.out('\n' + io.style.paint('1', '$ bylaw test policies'));

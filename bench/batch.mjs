@@ -1,0 +1,116 @@
+// Batch benchmark: `bylaw eval` over a generated NDJSON file of harness merchants,
+// compared with a bare JSON.parse of every line of the same file.
+//
+//   npm run setup && node bench/batch.mjs            # 1,000,000 merchants (~300 MB of disk in /tmp)
+//   node bench/batch.mjs --n 200000                  # quicker
+//
+// Prints both throughputs and their ratio. The generated file is deleted at the end.
+import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir, availableParallelism } from 'node:os';
+import { join, dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { generateMerchants } from './merchants.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: args } = parseArgs({ options: { n: { type: 'string', default: '1000000' } } });
+const N = Number(args.n);
+const dir = mkdtempSync(join(tmpdir(), 'bylaw-batch-'));
+const file = join(dir, 'merchants.ndjson');
+
+async function writeFile() {
+  const out = createWriteStream(file);
+  const chunk = 50_000;
+  for (let start = 0; start < N; start += chunk) {
+    const ms = generateMerchants(Math.min(chunk, N - start), 7 + start);
+    let text = '';
+    for (let i = 0; i < ms.length; i++) text += JSON.stringify({ id: `m${start + i}`, ...ms[i] }) + '\n';
+    if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+}
+
+/** Bare JSON.parse of every line, on one thread. */
+async function bareParse() {
+  const t = performance.now();
+  let n = 0;
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  for await (const line of lines) if (line) (JSON.parse(line), n++);
+  return { n, seconds: (performance.now() - t) / 1000 };
+}
+
+/**
+ * Bare JSON.parse of every line on worker threads: each worker reads its own
+ * byte range of the file (cut at line boundaries) and parses its lines, the
+ * best a bare parse can do on these cores.
+ */
+async function bareParseParallel(workers) {
+  const size = statSync(file).size;
+  const fd = openSync(file, 'r');
+  const cuts = [0];
+  const probe = Buffer.alloc(1 << 16);
+  for (let k = 1; k < workers; k++) {
+    const at = Math.floor((size * k) / workers);
+    const n = readSync(fd, probe, 0, probe.length, at);
+    const nl = probe.subarray(0, n).indexOf(10);
+    cuts.push(nl < 0 ? size : at + nl + 1);
+  }
+  cuts.push(size);
+  closeSync(fd);
+  const source = `
+    const { workerData, parentPort } = require('node:worker_threads');
+    const { openSync, readSync } = require('node:fs');
+    const fd = openSync(workerData.file, 'r');
+    let n = 0, pos = workerData.start, rest = '';
+    const buf = Buffer.allocUnsafe(4 << 20);
+    while (pos < workerData.end) {
+      const got = readSync(fd, buf, 0, Math.min(buf.length, workerData.end - pos), pos);
+      pos += got;
+      const lines = (rest + buf.toString('utf8', 0, got)).split('\\n');
+      rest = lines.pop();
+      for (const line of lines) if (line) { JSON.parse(line); n++; }
+    }
+    if (rest) { JSON.parse(rest); n++; }
+    parentPort.postMessage(n);`;
+  const t = performance.now();
+  const counts = await Promise.all(
+    Array.from({ length: workers }, (_, j) => new Promise((resolve, reject) => {
+      const w = new Worker(source, { eval: true, workerData: { file, start: cuts[j], end: cuts[j + 1] } });
+      w.on('message', resolve);
+      w.on('error', reject);
+    })),
+  );
+  return { n: counts.reduce((a, b) => a + b, 0), seconds: (performance.now() - t) / 1000 };
+}
+
+function bylawEval(jobs) {
+  const t = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    [join(here, '../packages/cli/dist/main.js'), 'eval', 'bench.admission', '--policies', join(here, 'harness'), '--data', file, '--as-of', '2024-01-01', '--out', join(dir, 'decisions.ndjson'), '--jobs', String(jobs), '--summary', join(dir, 'summary.json')],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(r.stderr);
+  return { seconds: (performance.now() - t) / 1000, stderr: r.stderr };
+}
+
+const fmt = (x) => Math.round(x).toLocaleString('en');
+await writeFile();
+console.log(`${fmt(N)} merchants, ${(statSync(file).size / 1e6).toFixed(0)} MB NDJSON, ${availableParallelism()} cores, Node ${process.version}`);
+const bare = await bareParse();
+console.log(`bare JSON.parse, 1 thread:           ${fmt(bare.n / bare.seconds)} lines/s (${bare.seconds.toFixed(1)} s)`);
+const cores = availableParallelism();
+const bareP = await bareParseParallel(cores);
+console.log(`bare JSON.parse, ${cores} threads:           ${fmt(bareP.n / bareP.seconds)} lines/s (${bareP.seconds.toFixed(1)} s)`);
+const bestBare = Math.max(bare.n / bare.seconds, bareP.n / bareP.seconds);
+let best = 0;
+for (const jobs of [...new Set([1, cores])]) {
+  const run = bylawEval(jobs);
+  best = Math.max(best, N / run.seconds);
+  console.log(`bylaw eval --jobs ${jobs} (whole command): ${fmt(N / run.seconds)} records/s (${run.seconds.toFixed(1)} s)`);
+}
+console.log(`best bylaw eval / best bare parse on these cores: ${(best / bestBare).toFixed(2)} (target ≥ 0.7)`);
+rmSync(dir, { recursive: true, force: true });
