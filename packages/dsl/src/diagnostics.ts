@@ -101,6 +101,7 @@ export function diagnostic(
 /** Line starts of a text, for offset → line/column conversion. */
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** Index the line starts of `text` (LF, CRLF and lone CR all end a line). */
   constructor(readonly text: string) {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -127,6 +128,7 @@ export class LineIndex {
     const next = this.starts[line] ?? this.text.length;
     return this.text.slice(start, next).replace(/\r?\n$|\r$/, '');
   }
+  /** How many lines the text has. */
   get lineCount(): number {
     return this.starts.length;
   }
