@@ -2,7 +2,9 @@
 /**
  * The `bylaw` command: check, eval, test, versions, demo.
  */
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -501,6 +503,15 @@ async function cmdDemo(io: Io): Promise<number> {
     const code = await cmdEval(args, io);
     if (code !== EXIT_OK) return code;
   }
+  // A batch: 300 generated providers (examples/generate.mjs writes them, deterministically).
+  const batchFile = 'examples/douyin-belt-providers.ndjson';
+  if (!existsSync(batchFile)) execFileSync(process.execPath, ['examples/generate.mjs'], { stdio: 'ignore' });
+  const out = join(mkdtempSync(join(tmpdir(), 'bylaw-demo-')), 'decisions.ndjson');
+  const batchArgs = ['douyin.belt_provider', '--data', batchFile, '--as-of', '2023-09-08', '--params', 'examples/params/douyin-industry-threshold.SAMPLE.json', '--out', out];
+  io.out('\n' + io.style.paint('1', `$ bylaw eval ${batchArgs.join(' ')}`));
+  const batchCode = await cmdEval(batchArgs, { ...io, err: io.out });
+  if (batchCode !== EXIT_OK) return batchCode;
+  io.out(`first records of ${out}:\n${readFileSync(out, 'utf8').split('\n').slice(0, 3).join('\n')}`);
   io.out('\n' + io.style.paint('1', '$ bylaw test policies'));
   return cmdTest(['policies'], io);
 }
