@@ -37,19 +37,28 @@ export interface CodegenHost<Ctx> {
   readonly maxListLength: number;
 }
 
-/** The generated function: computes the value of every rule body into `out`. */
-export type RulesFunction<Ctx> = (ctx: Ctx, out: (boolean | undefined)[]) => void;
+/**
+ * The generated function: computes the value of every rule body into `out`,
+ * then returns the epilogue's result (a precomputed decision when the rules
+ * decide the outcome without unknowns), or undefined.
+ */
+export type RulesFunction<Ctx> = (ctx: Ctx, out: (boolean | undefined)[]) => unknown;
 
 const inherited = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** Generate the rules function for a policy's rule bodies, in order. */
-export function generateRules<Ctx>(host: CodegenHost<Ctx>, bodies: readonly A.CriterionBody[]): { fn: RulesFunction<Ctx>; source: string } {
+export function generateRules<Ctx>(
+  host: CodegenHost<Ctx>,
+  bodies: readonly A.CriterionBody[],
+  epilogue: (constant: (value: unknown) => string) => string[] = () => [],
+): { fn: RulesFunction<Ctx>; source: string } {
   const g = new Generator(host);
   const lines: string[] = [];
   bodies.forEach((b, i) => {
     const { code, result } = g.capture(() => g.body(b));
     lines.push('{', ...code, `out[${i}] = ${result};`, '}');
   });
+  lines.push(...epilogue((v) => g.constant(v)));
   const source = [
     '"use strict";',
     ...g.prelude,
@@ -83,6 +92,11 @@ class Generator<Ctx> {
   private readonly criteria = new Map<A.CriterionDecl, string>();
 
   constructor(private readonly host: CodegenHost<Ctx>) {}
+
+  /** A constant for code outside the generator (the epilogue). */
+  constant(value: unknown): string {
+    return this.k(value);
+  }
 
   private k(value: unknown): string {
     this.constants.push(value);

@@ -392,8 +392,10 @@ class PolicyCompiler {
     const values = this.values;
     try {
       // The generated code assumes a record subject; anything else goes through the interpreter.
-      if (this.rulesFn && ctx.subject !== undefined) this.rulesFn(ctx, values);
-      else for (let i = 0; i < this.bodies.length; i++) values[i] = this.bodies[i]!.plain!(ctx);
+      if (this.rulesFn && ctx.subject !== undefined) {
+        const decided = this.rulesFn(ctx, values) as PlainDecision | undefined;
+        if (decided !== undefined && ctx.errors === NO_ERRORS) return decided;
+      } else for (let i = 0; i < this.bodies.length; i++) values[i] = this.bodies[i]!.plain!(ctx);
     } catch (e) {
       if (!(e instanceof LimitExceeded)) throw e;
       return undeterminedPlain([...ctx.errors, { path: this.p.subject.name, message: e.message }]);
@@ -412,6 +414,43 @@ class PolicyCompiler {
     let c = this.cores.get(key);
     if (!c) this.cores.set(key, (c = sealCore(make())));
     return c;
+  }
+
+  /**
+   * {@link quickCore} as generated code, run at the end of the rules function:
+   * it returns the shared plain decision of a determined outcome, or undefined.
+   */
+  private quickEpilogue(k: (value: unknown) => string): string[] {
+    const plain = (core: Core) => k(core.plain);
+    const lines: string[] = [];
+    for (const r of this.excludeRules) {
+      const core = this.outcomeRules.length > 0
+        ? this.sharedCore(r, () => ({ outcome: this.otherwiseRule!.labelled!.id, veto: r, unknownRules: [] }))
+        : this.sharedCore(r, () => ({ outcome: 'rejected', admission: 'rejected', veto: r, unknownRules: [] }));
+      lines.push(`if (out[${r.index}] === undefined) return undefined;`, `if (out[${r.index}] === true) return ${plain(core)};`);
+    }
+    if (this.outcomeRules.length > 0) {
+      for (const r of this.outcomeRules) {
+        const core = this.sharedCore(r, () => ({ outcome: r.labelled!.id, unknownRules: [] }));
+        if (r.rule.kind === 'OtherwiseRule') return [...lines, `return ${plain(core)};`];
+        lines.push(`if (out[${r.index}] === undefined) return undefined;`, `if (out[${r.index}] === true) return ${plain(core)};`);
+      }
+      return [...lines, 'return undefined;'];
+    }
+    if (this.admitRule) {
+      const notMet = this.sharedCore('not-met', () => ({ outcome: 'rejected', admission: 'rejected', reason: 'the admission conditions are not met', unknownRules: [] }));
+      lines.push(`if (out[${this.admitRule.index}] === undefined) return undefined;`, `if (out[${this.admitRule.index}] === false) return ${plain(notMet)};`);
+    }
+    if (this.tierRules.length === 0) {
+      return [...lines, `return ${plain(this.sharedCore('admitted', () => ({ outcome: 'admitted', admission: 'admitted', unknownRules: [] })))};`];
+    }
+    for (const r of this.tierRules) {
+      const core = this.sharedCore(r, () => ({ outcome: 'admitted', admission: 'admitted', tier: r, unknownRules: [] }));
+      if (r.rule.kind === 'DefaultTierRule') return [...lines, `return ${plain(core)};`];
+      lines.push(`if (out[${r.index}] === undefined) return undefined;`, `if (out[${r.index}] === true) return ${plain(core)};`);
+    }
+    const noTier = this.sharedCore('no-tier', () => ({ outcome: 'rejected', admission: 'rejected', reason: 'no tier is reached', unknownRules: [] }));
+    return [...lines, `return ${plain(noTier)};`];
   }
 
   /**
@@ -466,7 +505,7 @@ class PolicyCompiler {
       maxStringLength: this.limits.maxStringLength,
       maxListLength: this.limits.maxListLength,
     };
-    return generateRules(host, this.bodies.map((r) => r.body!));
+    return generateRules(host, this.bodies.map((r) => r.body!), (k) => this.quickEpilogue(k));
   }
 
   evaluate(subject: unknown, options: EvaluateOptions, depth: number): Decision {
