@@ -98,8 +98,10 @@ const MAX_COMPARISONS = 6;
 function renderComparisons(node: ExplanationNode, depth: number, lines: string[], s: Style) {
   const pad = '  '.repeat(depth);
   const shown = (node.comparisons ?? []).filter((c) => c.left !== '?' || c.right !== '?');
-  // Inside aggregations a comparison repeats per element: show the first few.
-  for (const c of shown.slice(0, MAX_COMPARISONS)) {
+  // Inside aggregations a comparison repeats per element: show the condition's own comparison
+  // (recorded last, as it completes last) and the first few inner ones.
+  const picked = shown.length > MAX_COMPARISONS ? [shown.at(-1)!, ...shown.slice(0, MAX_COMPARISONS - 1)] : shown;
+  for (const c of picked) {
     const sf = c.shortfall ? s.paint('31', `: ${c.shortfall}`) : '';
     lines.push(`${pad}${s.paint('90', `${c.left} ${c.operator} ${c.right}`)}${sf}`);
   }

@@ -59,6 +59,8 @@ export interface CheckedPolicy {
   readonly references: readonly string[];
   /** Source text of every file involved (the policy and its imports), by path. */
   readonly sources: ReadonlyMap<string, string>;
+  /** The file each declaration comes from (imported declarations come from libraries). */
+  readonly declarationFiles: ReadonlyMap<A.Declaration, string>;
 }
 
 /** A file given to the checker. */
@@ -360,6 +362,7 @@ class FileChecker {
       declaredTypes,
       references: [...this.references],
       sources,
+      declarationFiles: new Map(all.map((d) => [d.decl, d.file])),
     };
     return { policy, diagnostics: this.diagnostics };
   }

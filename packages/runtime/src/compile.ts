@@ -806,9 +806,28 @@ class PolicyCompiler {
     return this.p.types.get(e) ?? { kind: 'error' };
   }
 
-  private textOf(e: A.Expression | A.Span): string {
-    const span = 'span' in e ? e.span : e;
-    return this.p.text.slice(span.start, span.end).replace(/\s+/g, ' ');
+  /** The source text of an expression as written (from its own file: imported ones come from libraries). */
+  private textOf(e: A.Expression): string {
+    const text = this.importedText().get(e) ?? this.p.text;
+    return text.slice(e.span.start, e.span.end).replace(/\s+/g, ' ');
+  }
+
+  private imported: Map<object, string> | undefined;
+
+  /** Every node of an imported declaration, mapped to its library's text (built on first use). */
+  private importedText(): Map<object, string> {
+    if (this.imported) return this.imported;
+    const map = new Map<object, string>();
+    const visit = (node: unknown, text: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      if (Array.isArray(node)) return node.forEach((n) => visit(n, text));
+      map.set(node, text);
+      for (const [key, value] of Object.entries(node)) if (key !== 'span') visit(value, text);
+    };
+    for (const [decl, file] of this.p.declarationFiles) {
+      if (file !== this.p.file) visit(decl, this.p.sources.get(file) ?? '');
+    }
+    return (this.imported = map);
   }
 
   /** Compile an expression. In traced mode every decided node drops the unknowns below it. */
@@ -1195,8 +1214,13 @@ class PolicyCompiler {
       const v = a === undefined || b === undefined ? undefined : compute(a, b, ctx);
       const node = ctx.trace!.stack.at(-1);
       if (node?.comparisons) {
-        // Inside aggregations a comparison repeats per element: keep the first few, count the rest.
-        if (node.comparisons.length < MAX_RECORDED_COMPARISONS) {
+        // Inside aggregations a comparison repeats per element: keep the first few and count the
+        // rest, but always keep the latest one, which is the outermost (it completes last).
+        if (node.comparisons.length >= MAX_RECORDED_COMPARISONS) {
+          node.comparisons.pop();
+          node.omittedComparisons = (node.omittedComparisons ?? 0) + 1;
+        }
+        {
           node.comparisons.push({
             text,
             operator: op,
@@ -1205,7 +1229,7 @@ class PolicyCompiler {
             result: truth(v as boolean | undefined),
             ...(v === false ? shortfall(op, a, b, lt) : {}),
           });
-        } else node.omittedComparisons = (node.omittedComparisons ?? 0) + 1;
+        }
       }
       return v;
     };

@@ -1,0 +1,543 @@
+/**
+ * `bylaw diff`: compare two versions of a policy.
+ *
+ *     bylaw diff OLD NEW [--data merchants.ndjson] [--as-of DATE] [--params p.json] [--format text|markdown|json]
+ *     bylaw diff path@REV path                 one file at a git revision and in the working tree
+ *     bylaw diff REV1..REV2 [-- paths…]        every policy changed between two revisions
+ *     bylaw diff --git-driver PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE
+ *
+ * Each version is checked on its own (with its own imports, read from the
+ * same revision); a policy that `satisfies` another is checked and evaluated
+ * with the other policies of its folder tree (the `policies/` folder above it,
+ * else its own folder) at that revision.
+ *
+ * Exit codes, like `git diff --exit-code`: 0 no change in meaning, 1 changes
+ * in meaning (or changes that break data providers), 2 trouble. As a git diff
+ * driver it always exits 0 (git stops at a failing external diff).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, readFileSync } from 'node:fs';
+import { posix, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { check, parse, type CheckedPolicy, type SourceHost } from '@bylaw/dsl';
+import { PolicyRegistry, readSource, type ReferenceResolver } from '@bylaw/runtime';
+import {
+  compilePair,
+  diffPolicies,
+  findWitnesses,
+  flipReport,
+  readLines,
+  renderJson,
+  renderMarkdown,
+  renderText,
+  type PolicyDiff,
+} from '@bylaw/diff';
+import { renderDiagnostics } from './render.js';
+
+/** Where `bylaw diff` writes (the same shape as the CLI's own Io). */
+export interface DiffIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  style: { readonly color: boolean; paint(code: string, text: string): string };
+  errStyle: { readonly color: boolean; paint(code: string, text: string): string };
+}
+
+const EXIT_SAME = 0;
+const EXIT_CHANGED = 1;
+const EXIT_TROUBLE = 2;
+
+const HELP = `bylaw diff OLD NEW [--data FILE] [--as-of DATE] [--params FILE] [--format text|markdown|json]
+bylaw diff PATH@REV PATH          the file at a git revision against the working tree (or PATH@REV2)
+bylaw diff REV1..REV2 [-- PATHS]  every .policy file changed between two revisions
+bylaw diff --git-driver PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE
+
+  Compare two versions of a policy by meaning: criteria, items, tiers, exclusions,
+  priorities, benefits, definitions and tables matched by id; thresholds classified
+  as stricter / looser / direction unknown, with the reason; header and schema
+  changes; for each change in meaning a witness subject decided differently.
+  --data evaluates both versions on NDJSON records and reports the subjects that flip.
+  Exit 0: no change in meaning; 1: changes in meaning; 2: trouble.
+  As a git diff driver (see docs/review.md) it always exits 0.`;
+
+class Trouble extends Error {}
+
+type Format = 'text' | 'markdown' | 'json';
+
+/** Run `bylaw diff`; returns the exit code. */
+export async function cmdDiff(args: readonly string[], io: DiffIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      'as-of': { type: 'string' },
+      params: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      'git-driver': { type: 'boolean', default: false },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return io.out(HELP), EXIT_SAME;
+  const format = values.format as Format;
+  if (!['text', 'markdown', 'json'].includes(format)) return usage(io, `--format must be text, markdown or json, not ${values.format}`);
+  const asOf = values['as-of'];
+  if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) return usage(io, `--as-of must be a date such as 2024-03-01, not ${asOf}`);
+  try {
+    const params = values.params ? readParams(values.params) : undefined;
+    const common = { asOf, params, format, io };
+    if (values['git-driver']) return await gitDriver(positionals, common);
+    if (positionals.length >= 1 && isRange(positionals[0]!)) return await range(positionals[0]!, positionals.slice(1), common);
+    if (positionals.length !== 2) return usage(io, 'diff takes two policy files (OLD NEW), a revision range REV1..REV2, or --git-driver');
+    const [oldArg, newArg] = positionals as [string, string];
+    const oldV = loadArg(oldArg);
+    const newV = loadArg(newArg);
+    const diff = await compare(oldV, newV, { ...common, data: values.data });
+    emit([diff], format, io);
+    return diff.meaning || diff.breaking ? EXIT_CHANGED : EXIT_SAME;
+  } catch (e) {
+    if (e instanceof Trouble) {
+      io.err(`bylaw diff: ${e.message}`);
+      return EXIT_TROUBLE;
+    }
+    throw e;
+  }
+}
+
+function usage(io: DiffIo, message: string): number {
+  io.err(`bylaw diff: ${message}\n\n${HELP}`);
+  return EXIT_TROUBLE;
+}
+
+interface Common {
+  readonly asOf: string | undefined;
+  readonly params: Readonly<Record<string, unknown>> | undefined;
+  readonly format: Format;
+  readonly io: DiffIo;
+}
+
+function readParams(path: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Trouble(`cannot read params file ${path}: ${(e as Error).message}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Trouble(`params file ${path} must hold a JSON object of name: value`);
+  return v as Record<string, unknown>;
+}
+
+function emit(diffs: readonly PolicyDiff[], format: Format, io: DiffIo): void {
+  if (format === 'json') {
+    io.out((diffs.length === 1 ? renderJson(diffs[0]!) : JSON.stringify(diffs, null, 2)).trimEnd());
+    return;
+  }
+  const parts = diffs.map((d) => (format === 'markdown' ? renderMarkdown(d) : renderText(d, { color: io.style.color })).trimEnd());
+  io.out(parts.join(format === 'markdown' ? '\n\n---\n\n' : '\n\n' + '─'.repeat(72) + '\n\n'));
+}
+
+// ---------------------------------------------------------------------------
+// Sources: the working tree, or a git revision
+
+/** Files as one revision has them. Paths are relative to `base`, with `/`. */
+interface Source {
+  readonly label: string | undefined;
+  read(path: string): string | undefined;
+  /** Every `.policy` file under a folder. */
+  list(dir: string): string[];
+}
+
+function workingTree(base: string): Source {
+  return {
+    label: undefined,
+    read(path) {
+      const full = resolve(base, path);
+      if (!existsSync(full)) return undefined;
+      const r = readSource(full, path);
+      if (r.text === undefined && r.diagnostic) throw new Trouble(`${path}: ${r.diagnostic.message}`);
+      return r.text;
+    },
+    list(dir) {
+      const out: string[] = [];
+      const visit = (d: string) => {
+        let entries: string[];
+        try {
+          entries = readdirSync(resolve(base, d)).sort();
+        } catch {
+          return;
+        }
+        for (const name of entries) {
+          if (name.startsWith('.') || name === 'node_modules') continue;
+          const p = d === '.' ? name : `${d}/${name}`;
+          let st;
+          try {
+            st = statSync(resolve(base, p));
+          } catch {
+            continue;
+          }
+          if (st.isDirectory()) visit(p);
+          else if (name.endsWith('.policy')) out.push(p);
+        }
+      };
+      visit(dir);
+      return out;
+    },
+  };
+}
+
+function git(args: readonly string[], cwd: string): string {
+  try {
+    return execFileSync('git', [...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+  } catch (e) {
+    const err = e as { code?: string; stderr?: string; message: string };
+    if (err.code === 'ENOENT') throw new Trouble('git is not installed (needed for path@REV and revision ranges)');
+    throw new Trouble(`git ${args.join(' ')}: ${(err.stderr ?? err.message).trim().split('\n')[0]}`);
+  }
+}
+
+function gitRoot(cwd: string): string {
+  return git(['rev-parse', '--show-toplevel'], cwd).trim();
+}
+
+function revision(root: string, rev: string): Source {
+  const cache = new Map<string, string | undefined>();
+  return {
+    label: rev,
+    read(path) {
+      if (cache.has(path)) return cache.get(path);
+      let text: string | undefined;
+      try {
+        text = execFileSync('git', ['show', `${rev}:${path}`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+      } catch (e) {
+        if ((e as { code?: string }).code === 'ENOENT') throw new Trouble('git is not installed');
+        text = undefined;
+      }
+      cache.set(path, text);
+      return text;
+    },
+    list(dir) {
+      return git(['ls-tree', '-r', '--name-only', rev, '--', dir === '.' ? '.' : dir], root)
+        .split('\n')
+        .filter((p) => p.endsWith('.policy'));
+    },
+  };
+}
+
+/** `path` or `path@REV` → where to read it and how to show it. */
+function loadArg(arg: string): Version {
+  const at = arg.lastIndexOf('@');
+  if (at > 0 && !existsSync(arg)) {
+    const path = arg.slice(0, at);
+    const rev = arg.slice(at + 1);
+    const root = gitRoot(process.cwd());
+    const rel = relative(root, resolve(path)).split(sep).join('/');
+    return { source: revision(root, rev), path: rel, shown: `${path}@${rev}` };
+  }
+  if (!existsSync(arg)) throw new Trouble(`no such file: ${arg}`);
+  return { source: workingTree(process.cwd()), path: arg.split(sep).join('/'), shown: arg };
+}
+
+interface Version {
+  readonly source: Source;
+  readonly path: string;
+  readonly shown: string;
+  /** Text to use instead of reading `path` (git driver temporary files). */
+  readonly text?: string;
+}
+
+function hostOf(source: Source): SourceHost {
+  return {
+    readFile: (p) => source.read(p),
+    resolve: (from, spec) => posix.normalize(posix.join(posix.dirname(from), spec)),
+  };
+}
+
+/** The folder whose policies form the context of a file: the nearest `policies/` above it, else its folder. */
+function contextRoot(path: string): string {
+  const parts = path.split('/');
+  for (let i = parts.length - 2; i >= 0; i--) if (parts[i] === 'policies') return parts.slice(0, i + 1).join('/');
+  return parts.length > 1 ? parts.slice(0, -1).join('/') : '.';
+}
+
+interface Loaded {
+  readonly policy: CheckedPolicy;
+  readonly resolver: ReferenceResolver | undefined;
+  readonly context: Map<string, CheckedPolicy>;
+  readonly warnings: string[];
+}
+
+/** Check one version on its own; load its folder tree only when it refers to other policies. */
+function loadVersion(v: Version, io: DiffIo, asOf: () => string): Loaded {
+  const text = v.text ?? v.source.read(v.path);
+  if (text === undefined) throw new Trouble(`cannot read ${v.shown}`);
+  const host = hostOf(v.source);
+  let result = check([{ path: v.path, text }], { host });
+  const warnings: string[] = [];
+  let registry: PolicyRegistry | undefined;
+  const context = new Map<string, CheckedPolicy>();
+  const unknownRefs = result.diagnostics.filter((d) => d.code === 'BYL3012');
+  if (unknownRefs.length > 0) {
+    // The policy refers to others: find them in its folder tree (at the same revision), and
+    // load just those and what they refer to, so that an error elsewhere in the tree does not matter.
+    const root = contextRoot(v.path);
+    const ownId = parse(text, v.path).ast.header?.id.text;
+    const files = v.source.list(root).flatMap((p) => {
+      if (p === v.path) return [];
+      const t = v.source.read(p);
+      const id = t === undefined ? undefined : parse(t, p).ast.header?.id.text;
+      // Other versions of the same programme are not context: they would only collide with each other.
+      return t === undefined || id === undefined || id === ownId ? [] : [{ path: p, text: t, id }];
+    });
+    const known = [...new Set(files.map((f) => f.id))];
+    result = check([{ path: v.path, text }], { host, knownPolicies: known });
+    const self = result.policies.find((p) => p.file === v.path);
+    const ids = new Set(self?.references ?? []);
+    let inputs = files.filter((f) => ids.has(f.id));
+    for (let round = 0; round < 32; round++) {
+      const more = check(inputs, { host, knownPolicies: known })
+        .policies.flatMap((p) => p.references)
+        .filter((id) => !ids.has(id));
+      if (more.length === 0) break;
+      for (const id of more) ids.add(id);
+      inputs = files.filter((f) => ids.has(f.id));
+    }
+    const missing = [...ids].filter((id) => !files.some((f) => f.id === id));
+    if (missing.length) warnings.push(`no policy under ${root}/ has the id ${missing.join(', ')}: satisfies references to it stay unknown`);
+    registry = PolicyRegistry.fromSources(inputs.map(({ path, text: t }) => ({ path, text: t })), { host }).registry;
+    if (!registry && inputs.length) warnings.push(`the policies ${v.shown} refers to (${[...ids].join(', ')}) have errors, so its satisfies references stay unknown`);
+    if (registry) {
+      for (const id of registry.ids()) {
+        const inForce = registry.inForce(id, asOf()) ?? registry.versions(id).at(-1);
+        if (inForce) context.set(id, inForce.policy.checked);
+      }
+    }
+  }
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    io.err(renderDiagnostics(errors, new Map([...result.files].map(([k, f]) => [k, f.text])), io.errStyle));
+    throw new Trouble(`${v.shown} has ${errors.length} error${errors.length === 1 ? '' : 's'}: run bylaw check`);
+  }
+  const policy = result.policies.find((p) => p.file === v.path);
+  if (!policy) throw new Trouble(`${v.shown} is not a policy (it has no policy header): compare the policies that import it`);
+  const resolver: ReferenceResolver | undefined = registry
+    ? { decide: (id, subject, options) => (registry!.inForce(id, String(options.asOf)) ? registry!.evaluate(id, subject, options) : undefined) }
+    : undefined;
+  return { policy, resolver, context, warnings };
+}
+
+async function compare(oldV: Version, newV: Version, opts: Common & { data?: string | undefined }): Promise<PolicyDiff> {
+  let asOfDay = opts.asOf;
+  const dayOf = () => asOfDay ?? '9999-12-31';
+  const b = loadVersion(newV, opts.io, dayOf);
+  asOfDay ??= b.policy.effective.from;
+  const a = loadVersion(oldV, opts.io, dayOf);
+  for (const w of [...a.warnings, ...b.warnings]) opts.io.err(`bylaw diff: warning: ${w}`);
+  const diff = diffPolicies(a.policy, b.policy, { asOf: asOfDay, ...(opts.params ? { params: opts.params } : {}), oldFile: oldV.shown, newFile: newV.shown });
+  findWitnesses(diff, a.policy, b.policy, {
+    ...(opts.params ? { params: opts.params } : {}),
+    resolvers: { ...(a.resolver ? { old: a.resolver } : {}), ...(b.resolver ? { new: b.resolver } : {}) },
+    context: new Map([...a.context, ...b.context]),
+  });
+  if (opts.data) {
+    if (!existsSync(opts.data)) throw new Trouble(`no such data file: ${opts.data}`);
+    const pair = compilePair(a.policy, b.policy, { ...(a.resolver ? { old: a.resolver } : {}), ...(b.resolver ? { new: b.resolver } : {}) });
+    diff.flips = await flipReport(pair, dataLines(opts.data), { asOf: diff.asOf, ...(opts.params ? { params: opts.params } : {}), file: opts.data });
+  }
+  return diff;
+}
+
+/** NDJSON is streamed; a `.json` file (an array or one object) is read whole and given record by record. */
+function dataLines(path: string): AsyncIterable<string> {
+  if (!path.endsWith('.json')) return readLines(path);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Trouble(`data file ${path} is not JSON: ${(e as Error).message}`);
+  }
+  const list = Array.isArray(data) ? data : [data];
+  return (async function* () {
+    for (const x of list) yield JSON.stringify(x);
+  })();
+}
+
+// ---------------------------------------------------------------------------
+// Revision ranges
+
+function isRange(arg: string): boolean {
+  return arg.includes('..') && !arg.endsWith('.policy') && !existsSync(arg);
+}
+
+interface Header {
+  readonly path: string;
+  readonly id: string;
+  readonly from: string;
+}
+
+function headerOf(path: string, text: string): Header | undefined {
+  const h = parse(text, path).ast.header;
+  if (!h) return undefined;
+  const eff = h.items.find((i) => i.kind === 'EffectiveItem');
+  return { path, id: h.id.text, from: eff && eff.kind === 'EffectiveItem' ? eff.from.raw : '' };
+}
+
+/** A file that parses without errors and has no policy header. */
+function isLibrary(path: string, text: string): boolean {
+  const r = parse(text, path);
+  return !r.ast.header && !r.diagnostics.some((d) => d.severity === 'error');
+}
+
+/** The latest version of the same id that takes effect before `h`, in a source. */
+function predecessor(src: Source, h: Header, exclude: string): string | undefined {
+  let best: Header | undefined;
+  for (const p of src.list(contextRoot(h.path))) {
+    if (p === exclude) continue;
+    const t = src.read(p);
+    const other = t === undefined ? undefined : headerOf(p, t);
+    if (!other || other.id !== h.id || other.from >= h.from) continue;
+    if (!best || other.from > best.from) best = other;
+  }
+  return best?.path;
+}
+
+/** Policies (under the same folder tree) that import a library file, directly or not. */
+function importers(src: Source, library: string): string[] {
+  const files = src.list(contextRoot(library));
+  const imports = new Map<string, string[]>();
+  for (const f of files) {
+    const t = src.read(f);
+    if (t === undefined) continue;
+    const ast = parse(t, f).ast;
+    imports.set(
+      f,
+      ast.imports.map((i) => posix.normalize(posix.join(posix.dirname(f), i.path.value))),
+    );
+  }
+  const out: string[] = [];
+  for (const f of files) {
+    const seen = new Set<string>();
+    const stack = [...(imports.get(f) ?? [])];
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (seen.has(x)) continue;
+      seen.add(x);
+      stack.push(...(imports.get(x) ?? []));
+    }
+    const t = src.read(f);
+    if (seen.has(library) && t !== undefined && headerOf(f, t)) out.push(f);
+  }
+  return out;
+}
+
+async function range(spec: string, paths: readonly string[], opts: Common): Promise<number> {
+  const [r1, r2] = spec.split(/\.\.\.?/) as [string, string];
+  const from = r1 || 'HEAD';
+  const to = r2 || 'HEAD';
+  const root = gitRoot(process.cwd());
+  const rel = paths.map((p) => relative(root, resolve(p)).split(sep).join('/') || '.');
+  const changed = git(['diff', '--name-only', '--no-renames', from, to, '--', ...(rel.length ? rel : ['.'])], root)
+    .split('\n')
+    .filter((p) => p.endsWith('.policy'));
+  const a = revision(root, from);
+  const b = revision(root, to);
+  const targets: { old?: string; new?: string }[] = [];
+  const seen = new Set<string>();
+  const add = (t: { old?: string; new?: string }) => {
+    const key = `${t.old ?? ''}→${t.new ?? ''}`;
+    if (!seen.has(key)) seen.add(key), targets.push(t);
+  };
+  for (const f of changed) {
+    const oldText = a.read(f);
+    const newText = b.read(f);
+    const text = newText ?? oldText!;
+    if (isLibrary(f, text)) {
+      // A library: compare every policy that imports it.
+      for (const p of importers(newText !== undefined ? b : a, f)) add({ ...(a.read(p) !== undefined ? { old: p } : {}), ...(b.read(p) !== undefined ? { new: p } : {}) });
+      continue;
+    }
+    if (oldText !== undefined && newText !== undefined) add({ old: f, new: f });
+    else if (newText !== undefined) {
+      const prev = predecessor(a, headerOf(f, newText)!, f) ?? predecessor(b, headerOf(f, newText)!, f);
+      add(prev ? { old: prev, new: f } : { new: f });
+    } else add({ old: f });
+  }
+  if (targets.length === 0) {
+    opts.io.out(`No .policy file changed between ${from} and ${to}.`);
+    return EXIT_SAME;
+  }
+  const diffs: PolicyDiff[] = [];
+  const notes: string[] = [];
+  for (const t of targets) {
+    if (t.old && t.new) {
+      const oldSrc = a.read(t.old) !== undefined ? a : b;
+      diffs.push(await compare({ source: oldSrc, path: t.old, shown: `${t.old}@${oldSrc.label}` }, { source: b, path: t.new, shown: `${t.new}@${to}` }, opts));
+    } else if (t.new) notes.push(`+ new policy file ${t.new} (no earlier version of its id): review it whole`);
+    else if (t.old) notes.push(`- policy file ${t.old} removed`);
+  }
+  emit(diffs, opts.format, opts.io);
+  if (notes.length) opts.io.out((diffs.length ? '\n' : '') + notes.join('\n'));
+  return diffs.some((d) => d.meaning || d.breaking) || notes.length ? EXIT_CHANGED : EXIT_SAME;
+}
+
+// ---------------------------------------------------------------------------
+// Git diff driver
+
+/**
+ * git runs `diff.bylaw.command` with: path old-file old-hex old-mode new-file
+ * new-hex new-mode (old-file or new-file is /dev/null for an added or deleted
+ * file). The temporary files have no folder of their own, so imports are read
+ * relative to `path` in the working tree. Always exit 0: git stops at a
+ * failing external diff.
+ */
+async function gitDriver(args: readonly string[], opts: Common): Promise<number> {
+  if (args.length < 7) {
+    opts.io.err(`bylaw diff --git-driver: expected 7 arguments from git (path old-file old-hex old-mode new-file new-hex new-mode), got ${args.length}`);
+    return EXIT_TROUBLE;
+  }
+  const [path, oldFile, , , newFile] = args as [string, string, string, string, string];
+  const rel = path.split(sep).join('/');
+  const tree = workingTree(process.cwd());
+  const read = (f: string) => (f === '/dev/null' ? undefined : readFileSync(f, 'utf8'));
+  let oldText = read(oldFile);
+  const newText = read(newFile);
+  let oldShown = `${rel} (old)`;
+  let oldPath = rel;
+  try {
+    if (oldText === undefined && newText !== undefined) {
+      const h = headerOf(rel, newText);
+      const prev = h ? predecessor(tree, h, rel) : undefined;
+      if (!prev) {
+        opts.io.out(`bylaw diff: new file ${rel}${h ? ` (policy ${h.id}, no earlier version in the working tree)` : ''}`);
+        return EXIT_SAME;
+      }
+      oldText = tree.read(prev);
+      oldShown = `${prev} (previous version)`;
+      oldPath = prev;
+    }
+    if (newText === undefined) {
+      opts.io.out(`bylaw diff: ${rel} deleted`);
+      return EXIT_SAME;
+    }
+    if (isLibrary(rel, newText)) {
+      opts.io.out(`bylaw diff: ${rel} is a library (no policy header); the policies that import it: ${importers(tree, rel).join(', ') || 'none'}`);
+      plainDiff(oldFile, newFile, opts.io);
+      return EXIT_SAME;
+    }
+    const diff = await compare({ source: tree, path: oldPath, shown: oldShown, text: oldText! }, { source: tree, path: rel, shown: rel, text: newText }, opts);
+    emit([diff], opts.format, opts.io);
+  } catch (e) {
+    if (!(e instanceof Trouble)) throw e;
+    opts.io.out(`bylaw diff: cannot compare ${rel} by meaning: ${e.message}`);
+    plainDiff(oldFile, newFile, opts.io);
+  }
+  return EXIT_SAME;
+}
+
+/** Fall back to git's own line diff (without external drivers, so this never recurses). */
+function plainDiff(a: string, b: string, io: DiffIo): void {
+  try {
+    execFileSync('git', ['diff', '--no-index', '--no-ext-diff', '--', a, b], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const out = (e as { stdout?: string }).stdout;
+    if (out) io.out(out.trimEnd());
+  }
+}

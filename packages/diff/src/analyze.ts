@@ -1,0 +1,814 @@
+/**
+ * Direction analysis: walk the old and new version of a condition side by
+ * side and say whether the new one is met by fewer subjects (stricter), more
+ * (looser), the same (equal), or whether that cannot be told (unknown).
+ *
+ * Conditions are monotone in their parts: `all of` / `and`, `any of` / `or`
+ * and `at least N of` only grow when a part grows; `not` turns a part around;
+ * `X >= t` grows when X grows and shrinks when t grows. Values get the same
+ * treatment with up / down (numbers larger, dates later, lists and windows
+ * wider, ordered enum members higher). The analysis follows names into the
+ * definitions they refer to (criteria, lets, params, tables), so a changed
+ * param shows up at every condition and decide rule that uses it.
+ *
+ * A *focus* restricts the analysis to some edits: differences owned by
+ * anything else count as equal. The differ runs one unfocused analysis to
+ * find every edit that reaches the decide block, then one per edit to learn
+ * what that edit alone does.
+ */
+import type * as A from '@bylaw/dsl';
+import type { CheckedPolicy, ResolvedName } from '@bylaw/dsl';
+import { canonical, canonicalBody, flatten, oriented, printBody, printExpr } from './canonical.js';
+import { compare, constOf, listHas, sameValue, showValue, type Scope, type Value } from './values.js';
+
+/** Direction of a condition: stricter = the new condition is met by fewer subjects. */
+export type Dir = 'equal' | 'stricter' | 'looser' | 'unknown';
+/** Direction of a value: up = larger, later, wider, higher. */
+export type VDir = 'equal' | 'up' | 'down' | 'unknown';
+
+/**
+ * Where a change meets a condition: the pair of atoms (comparisons, memberships
+ * or whole conditions) whose truth the change moves. Witness search aims here.
+ */
+export interface Site {
+  /** The owner of the atom (`crit:silver_standard/silver_paid`). */
+  readonly owner: string;
+  /**
+   * The groups around the atom inside its criterion or rule, outermost first,
+   * with the sibling items in each version: a witness makes the siblings
+   * neutral (true in all of, false in any of) so that the atom decides.
+   */
+  readonly context?: readonly Level[];
+  /**
+   * Set for an atom inside an aggregation (`any(r in reports: …)`): the
+   * aggregation in each version and the groups around it. A witness adds one
+   * element to the aggregated list and aims the atom at that element.
+   */
+  readonly within?: { readonly old: A.AggregateExpr; readonly new: A.AggregateExpr; readonly outer: readonly Level[] };
+  readonly kind: 'compare' | 'member' | 'condition';
+  /** The condition in each version (undefined where it was added or removed). */
+  readonly old?: A.CriterionBody;
+  readonly new?: A.CriterionBody;
+}
+
+/** One group around a site: its mode and the other items in each version. */
+export interface Level {
+  readonly mode: A.CombinatorMode;
+  readonly need: number;
+  readonly old: readonly A.CriterionBody[];
+  readonly new: readonly A.CriterionBody[];
+}
+
+/** The result of comparing two conditions. */
+export interface Verdict {
+  readonly dir: Dir;
+  readonly why: readonly string[];
+  readonly sites: readonly Site[];
+  /** Criterion references between here and the nearest change (for ordering witness searches). */
+  readonly hops: number;
+}
+
+/** The result of comparing two values. */
+export interface VVerdict {
+  readonly dir: VDir;
+  readonly why: readonly string[];
+  readonly sites: readonly Site[];
+  readonly hops: number;
+  /** When both sides are constants: their values. */
+  readonly from?: Value;
+  readonly to?: Value;
+}
+
+const EQUAL: Verdict = Object.freeze({ dir: 'equal', why: [], sites: [], hops: Infinity }) as Verdict;
+const VEQUAL: VVerdict = Object.freeze({ dir: 'equal', why: [], sites: [], hops: Infinity }) as VVerdict;
+
+/** Combine the directions of two monotone (increasing) parts. */
+export function combineDir(a: Dir, b: Dir): Dir {
+  if (a === 'equal') return b;
+  if (b === 'equal') return a;
+  return a === b ? a : 'unknown';
+}
+
+function joinV(a: Verdict, b: Verdict): Verdict {
+  if (b.dir === 'equal' && b.why.length === 0 && b.sites.length === 0) return a;
+  if (a.dir === 'equal' && a.why.length === 0 && a.sites.length === 0) return b;
+  return { dir: combineDir(a.dir, b.dir), why: [...a.why, ...b.why], sites: [...a.sites, ...b.sites], hops: Math.min(a.hops, b.hops) };
+}
+
+function joinVV(a: VVerdict, b: VVerdict): VVerdict {
+  if (b.dir === 'equal' && b.why.length === 0) return a;
+  if (a.dir === 'equal' && a.why.length === 0) return b;
+  const dir: VDir = a.dir === 'equal' ? b.dir : b.dir === 'equal' ? a.dir : a.dir === b.dir ? a.dir : 'unknown';
+  return { dir, why: [...a.why, ...b.why], sites: [...a.sites, ...b.sites], hops: Math.min(a.hops, b.hops) };
+}
+
+/** Turn a condition verdict around (`not`, exclusions). */
+export function flipDir(d: Dir): Dir {
+  return d === 'stricter' ? 'looser' : d === 'looser' ? 'stricter' : d;
+}
+
+function flipV(v: Verdict): Verdict {
+  return { ...v, dir: flipDir(v.dir) };
+}
+
+function flipVV(v: VVerdict): VVerdict {
+  return { ...v, dir: v.dir === 'up' ? 'down' : v.dir === 'down' ? 'up' : v.dir };
+}
+
+/** A value direction read as a condition direction: up = more subjects meet it. */
+function asCond(v: VVerdict): Verdict {
+  return { dir: v.dir === 'up' ? 'looser' : v.dir === 'down' ? 'stricter' : v.dir === 'equal' ? 'equal' : 'unknown', why: v.why, sites: v.sites, hops: v.hops };
+}
+
+function asVal(v: Verdict): VVerdict {
+  return { dir: v.dir === 'looser' ? 'up' : v.dir === 'stricter' ? 'down' : v.dir, why: v.why, sites: v.sites, hops: v.hops };
+}
+
+function leaf(dir: Dir, why: string, sites: Site[] = []): Verdict {
+  return { dir, why: [why], sites, hops: 0 };
+}
+
+function vleaf(dir: VDir, why: string, from?: Value, to?: Value): VVerdict {
+  return { dir, why: why ? [why] : [], sites: [], hops: 0, ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}
+
+/** How a person reads an owner key: `silver_standard › silver_paid`, `tier silver`. */
+export function ownerLabel(owner: string): string {
+  const colon = owner.indexOf(':');
+  const rest = owner.slice(colon + 1);
+  return rest
+    .split('/')
+    .filter((part) => part !== ':mode')
+    .map((part) => (part.startsWith('#') ? `(item ${part.slice(1)})` : part))
+    .join(' › ');
+}
+
+// ---------------------------------------------------------------------------
+// Groups and item matching
+
+/** A combinator or an and/or chain seen as a group of items. */
+export interface Group {
+  readonly mode: A.CombinatorMode;
+  /** Items needed: all = items.length, any = 1, at least N = N. */
+  readonly need: number;
+  readonly items: readonly { readonly id?: string; readonly body: A.CriterionBody; readonly item?: A.CriterionItem }[];
+}
+
+/** The body as a group of items, or undefined for a single condition. */
+export function asGroup(b: A.CriterionBody): Group | undefined {
+  if (b.kind === 'Combinator') {
+    const need = b.mode === 'all' ? b.items.length : b.mode === 'any' ? 1 : Number(b.count?.value ?? 1);
+    return { mode: b.mode, need, items: b.items.map((i) => ({ ...(i.id ? { id: i.id.name } : {}), body: i.body, item: i })) };
+  }
+  if (b.kind === 'BinaryExpr' && (b.operator === 'and' || b.operator === 'or')) {
+    const items = flatten(b, b.operator).map((body) => ({ body }));
+    return { mode: b.operator === 'and' ? 'all' : 'any', need: b.operator === 'and' ? items.length : 1, items };
+  }
+  return undefined;
+}
+
+/** A pair of matched items (one side missing for added or removed items). */
+export interface ItemPair<T> {
+  readonly key: string;
+  readonly old?: T;
+  readonly new?: T;
+}
+
+/**
+ * Match the items of two groups: by id, then by equal bodies (a renamed or
+ * newly named item), then unnamed items by the quantity they test, then the
+ * rest in order when both sides have the same number left.
+ */
+export function matchItems<T extends { readonly id?: string; readonly body: A.CriterionBody }>(
+  olds: readonly T[],
+  news: readonly T[],
+  po: CheckedPolicy,
+  pn: CheckedPolicy,
+): ItemPair<T>[] {
+  const pairs: { o?: number; n?: number }[] = [];
+  const usedO = new Set<number>();
+  const usedN = new Set<number>();
+  const pair = (o: number, n: number) => {
+    usedO.add(o);
+    usedN.add(n);
+    pairs.push({ o, n });
+  };
+  news.forEach((n, j) => {
+    if (!n.id) return;
+    const i = olds.findIndex((o, k) => !usedO.has(k) && o.id === n.id);
+    if (i >= 0) pair(i, j);
+  });
+  const bodyKey = (b: A.CriterionBody, p: CheckedPolicy) => canonicalBody(b, p);
+  news.forEach((n, j) => {
+    if (usedN.has(j)) return;
+    const key = bodyKey(n.body, pn);
+    const i = olds.findIndex((o, k) => !usedO.has(k) && (!o.id || !n.id || !news.some((x) => x.id === o.id)) && bodyKey(o.body, po) === key);
+    if (i >= 0) pair(i, j);
+  });
+  const quantity = (b: A.CriterionBody, p: CheckedPolicy) => {
+    if (b.kind !== 'BinaryExpr') return undefined;
+    const o = oriented(b, p);
+    return ['<', '<=', '>', '>=', '=', '!=', 'in', 'not in'].includes(o.op) ? canonical(o.left, p) : undefined;
+  };
+  news.forEach((n, j) => {
+    if (usedN.has(j) || n.id) return;
+    const q = quantity(n.body, pn);
+    if (q === undefined) return;
+    const i = olds.findIndex((o, k) => !usedO.has(k) && !o.id && quantity(o.body, po) === q);
+    if (i >= 0) pair(i, j);
+  });
+  const restO = olds.map((_, i) => i).filter((i) => !usedO.has(i) && !olds[i]!.id);
+  const restN = news.map((_, j) => j).filter((j) => !usedN.has(j) && !news[j]!.id);
+  if (restO.length === restN.length) restO.forEach((i, k) => pair(i, restN[k]!));
+  olds.forEach((_, i) => {
+    if (!usedO.has(i)) pairs.push({ o: i });
+  });
+  news.forEach((_, j) => {
+    if (!usedN.has(j)) pairs.push({ n: j });
+  });
+  // In the order of the new version, removed items where they stood.
+  const order = (x: { o?: number; n?: number }) => (x.n !== undefined ? x.n : (x.o ?? 0) - 0.5);
+  pairs.sort((a, b) => order(a) - order(b));
+  return pairs.map((x) => {
+    const o = x.o !== undefined ? olds[x.o] : undefined;
+    const n = x.n !== undefined ? news[x.n] : undefined;
+    const key = n?.id ?? o?.id ?? `#${(x.n ?? x.o ?? 0) + 1}`;
+    return { key, ...(o ? { old: o } : {}), ...(n ? { new: n } : {}) };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// The analyzer
+
+const LOWER = new Set(['>', '>=']);
+const UPPER = new Set(['<', '<=']);
+
+/** Compares two versions of a policy, optionally restricted to some edits. */
+export class Analyzer {
+  private readonly critMemo = new Map<string, Verdict>();
+  private readonly letMemo = new Map<string, VVerdict>();
+  private readonly nameMemo = new Map<string, VVerdict>();
+  /** Every owner where a difference was found, with what was found there. */
+  readonly reached = new Map<string, string[]>();
+  /** The groups around the current position (within one criterion, let or rule). */
+  private chain: Level[] = [];
+  /** The aggregations around the current position. Sites are kept one aggregation deep. */
+  private aggStack: { old: A.AggregateExpr; new: A.AggregateExpr; outer: Level[] }[] = [];
+
+  /** Whether conditions here may be witness sites, and what they sit in. */
+  private siteFrame(agg: boolean): { ok: boolean; within?: Site['within'] } {
+    if (agg || this.aggStack.length > 1) return { ok: false };
+    const top = this.aggStack[0];
+    return top ? { ok: true, within: { old: top.old, new: top.new, outer: top.outer } } : { ok: true };
+  }
+
+  constructor(
+    readonly po: CheckedPolicy,
+    readonly pn: CheckedPolicy,
+    readonly so: Scope,
+    readonly sn: Scope,
+    private readonly focus?: ReadonlySet<string>,
+  ) {}
+
+  /** Whether differences owned by `owner` count: the focus holds it or one of its ancestors. */
+  private inFocus(owner: string): boolean {
+    if (!this.focus) return true;
+    for (const f of this.focus) if (owner === f || owner.startsWith(f + '/')) return true;
+    return false;
+  }
+
+  private mark(owner: string, v: Verdict | VVerdict): void {
+    const prev = this.reached.get(owner) ?? [];
+    this.reached.set(owner, [...prev, ...v.why]);
+  }
+
+  // ------------------------------------------------------------- conditions
+
+  /** Compare two criterion bodies owned by `owner`. */
+  body(o: A.CriterionBody, n: A.CriterionBody, owner: string, agg = false): Verdict {
+    const go = asGroup(o);
+    const gn = asGroup(n);
+    if (go || gn) {
+      // A single condition is a group of one, of whatever mode the other side has.
+      const single = (b: A.CriterionBody, other: Group): Group => ({ mode: other.mode === 'atLeast' ? 'all' : other.mode, need: 1, items: [{ body: b }] });
+      return this.group(go ?? single(o, gn!), gn ?? single(n, go!), o, n, owner, agg);
+    }
+    return this.cond(o as A.Expression, n as A.Expression, owner, agg);
+  }
+
+  private group(go: Group, gn: Group, ob: A.CriterionBody, nb: A.CriterionBody, owner: string, agg: boolean): Verdict {
+    let v: Verdict = EQUAL;
+    const oldLen = go.items.length;
+    const newLen = gn.items.length;
+    const modeChanged = go.mode !== gn.mode || (go.mode === 'atLeast' && go.need !== gn.need);
+    // The mode of each side only matters where it changed; items are judged under the new mode.
+    const modeOwner = `${owner}/:mode`;
+    if (modeChanged && this.inFocus(modeOwner)) {
+      const wordO = modeWord(go);
+      const wordN = modeWord(gn);
+      // Requiring more of the same items is stricter; compare the share of items needed.
+      const shareO = go.need / Math.max(1, oldLen);
+      const shareN = gn.need / Math.max(1, newLen);
+      const dir: Dir = shareN > shareO ? 'stricter' : shareN < shareO ? 'looser' : 'unknown';
+      const f = this.siteFrame(agg);
+      const m = leaf(dir, `${ownerLabel(owner)}: ${wordO} becomes ${wordN}`, f.ok ? [{ owner, kind: 'condition', context: [...this.chain], ...(f.within ? { within: f.within } : {}), old: ob, new: nb }] : []);
+      this.mark(modeOwner, m);
+      v = joinV(v, m);
+    }
+    const mode = modeChanged && !this.inFocus(modeOwner) ? go.mode : gn.mode;
+    for (const pair of matchItems(go.items, gn.items, this.po, this.pn)) {
+      const itemOwner = `${owner}/${pair.key}`;
+      const level: Level = {
+        mode: gn.mode,
+        need: gn.need,
+        old: go.items.filter((i) => i !== pair.old).map((i) => i.body),
+        new: gn.items.filter((i) => i !== pair.new).map((i) => i.body),
+      };
+      if (pair.old && pair.new) {
+        this.chain.push(level);
+        try {
+          v = joinV(v, this.body(pair.old.body, pair.new.body, itemOwner, agg));
+        } finally {
+          this.chain.pop();
+        }
+        continue;
+      }
+      if (!this.inFocus(itemOwner)) continue;
+      const added = pair.new !== undefined;
+      const body = (pair.new ?? pair.old)!.body;
+      // An item more in all of is one more condition to meet; in any of / at least, one more way to pass.
+      const dir: Dir = mode === 'all' ? (added ? 'stricter' : 'looser') : added ? 'looser' : 'stricter';
+      const what = mode === 'all' ? (added ? 'one more condition to meet' : 'one condition fewer to meet') : added ? 'one more way to pass' : 'one way fewer to pass';
+      const f = this.siteFrame(agg);
+      const m = leaf(dir, `${ownerLabel(itemOwner)} ${added ? 'added' : 'removed'} (${modeWord({ ...gn, mode })}: ${what}): ${printBody(body)}`, f.ok ? [{ owner: itemOwner, kind: 'condition', context: [...this.chain, level], ...(f.within ? { within: f.within } : {}), ...(added ? { new: body } : { old: body }) }] : []);
+      this.mark(itemOwner, m);
+      v = joinV(v, m);
+    }
+    return v;
+  }
+
+  private cond(o: A.Expression, n: A.Expression, owner: string, agg: boolean): Verdict {
+    const v = this.condInner(o, n, owner, agg);
+    const f = this.siteFrame(agg);
+    if (v.dir === 'equal' || !f.ok) return v;
+    // Sites are the outermost atoms: this condition replaces what was found inside it, except
+    // the sites inside an aggregation it holds; a name keeps the sites of its definition.
+    if (o.kind === 'NameRef' || o.kind === 'UnaryExpr') return v;
+    const kind: Site['kind'] = o.kind === 'BinaryExpr' && (o.operator === 'in' || o.operator === 'not in') ? 'member' : o.kind === 'BinaryExpr' && ['<', '<=', '>', '>=', '=', '!='].includes(o.operator) ? 'compare' : 'condition';
+    const inner = f.within ? [] : v.sites.filter((x) => x.within);
+    return { ...v, sites: [{ owner, kind, context: [...this.chain], ...(f.within ? { within: f.within } : {}), old: o, new: n }, ...inner] };
+  }
+
+  private condInner(o: A.Expression, n: A.Expression, owner: string, agg: boolean): Verdict {
+    const po = this.po;
+    const pn = this.pn;
+    if (o.kind === 'BinaryExpr' && n.kind === 'BinaryExpr') {
+      const a = oriented(o, po);
+      const b = oriented(n, pn);
+      const family = (op: string) => (LOWER.has(op) ? 'lower' : UPPER.has(op) ? 'upper' : op);
+      if (family(a.op) === family(b.op) && (LOWER.has(a.op) || UPPER.has(a.op))) {
+        const vl = this.val(a.left, b.left, owner, agg);
+        const vr = this.val(a.right, b.right, owner, agg);
+        const lower = LOWER.has(a.op);
+        let v: Verdict = joinV(lower ? asCond(vl) : flipV(asCond(vl)), lower ? flipV(asCond(vr)) : asCond(vr));
+        if (a.op !== b.op && this.inFocus(owner)) {
+          // >= → > and <= → < drop the boundary value itself.
+          const strict = b.op === '>' || b.op === '<';
+          const m = leaf(strict ? 'stricter' : 'looser', `${a.op} becomes ${b.op}: the boundary value itself ${strict ? 'no longer passes' : 'now passes'}`);
+          this.mark(owner, m);
+          v = joinV(v, m);
+        }
+        if (v.dir !== 'equal' && vr.dir !== 'equal' && vl.dir === 'equal') {
+          v = { ...v, why: [thresholdSentence(owner, b, lower, vr)] };
+        } else if (v.dir !== 'equal' && vl.dir !== 'equal') {
+          v = { ...v, why: [`${ownerLabel(owner)}: ${printExpr(n)} — the quantity compared changed (${vl.why.join('; ')})${vr.dir !== 'equal' ? `; the bound changed (${vr.why.join('; ')})` : ''}`] };
+        }
+        return v;
+      }
+      if (a.op === b.op && (a.op === 'in' || a.op === 'not in')) {
+        const vl = this.val(a.left, b.left, owner, agg);
+        const vr = this.val(a.right, b.right, owner, agg);
+        if (vl.dir !== 'equal') return this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — now tests a different value (${vl.why.join('; ')})`);
+        let v = asCond(vr);
+        if (a.op === 'not in') v = flipV(v);
+        if (v.dir !== 'equal') v = { ...v, why: [`${ownerLabel(owner)}: ${printExpr(n)} — ${listChange(vr, a.op === 'in')}`] };
+        return v;
+      }
+      if (a.op === b.op && a.op === 'contains') {
+        const vl = this.val(a.left, b.left, owner, agg);
+        const vr = this.val(a.right, b.right, owner, agg);
+        const listLeft = po.types.get(a.left)?.kind === 'list';
+        if (vr.dir !== 'equal' || (!listLeft && vl.dir !== 'equal')) return this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — tests something else`);
+        return asCond(vl);
+      }
+      if (a.op === b.op && (a.op === '=' || a.op === '!=' || a.op === 'starts with' || a.op === 'ends with')) {
+        const vl = this.val(a.left, b.left, owner, agg);
+        const vr = this.val(a.right, b.right, owner, agg);
+        if (vl.dir === 'equal' && vr.dir === 'equal') return EQUAL;
+        const detail = [...vl.why, ...vr.why].join('; ');
+        return { ...this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — now asks for a different value${detail ? ` (${detail})` : ''}: some subjects pass only under the old version, others only under the new`), sites: [] };
+      }
+      if (a.op === b.op && (a.op === 'and' || a.op === 'or')) {
+        // Reached only for non-group use (groups are handled by body()).
+        return this.body(o, n, owner, agg);
+      }
+    }
+    if (o.kind === 'UnaryExpr' && n.kind === 'UnaryExpr' && o.operator === 'not' && n.operator === 'not') {
+      return flipV(this.body(o.operand, n.operand, owner, agg));
+    }
+    if (o.kind === 'NameRef' && n.kind === 'NameRef' && o.name === n.name) {
+      const ro = po.names.get(o);
+      const rn = pn.names.get(n);
+      if (ro?.kind === 'criterion' && rn?.kind === 'criterion') return this.criterion(o.name);
+      return asCond(this.name(o, n, owner));
+    }
+    if (o.kind === 'AggregateExpr' && n.kind === 'AggregateExpr' && o.fn === n.fn && (o.fn === 'any' || o.fn === 'all')) {
+      return asCond(this.aggregate(o, n, owner));
+    }
+    if (o.kind === 'PresenceExpr' && n.kind === 'PresenceExpr' && o.present === n.present) {
+      const v = this.val(o.operand, n.operand, owner, true);
+      return v.dir === 'equal' ? EQUAL : this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — tests another value`);
+    }
+    if (o.kind === 'SatisfiesExpr' && n.kind === 'SatisfiesExpr') {
+      const v = this.val(o.subject, n.subject, owner, true);
+      if (o.policy.text === n.policy.text && v.dir === 'equal') return EQUAL;
+      return this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — refers to another policy or subject`);
+    }
+    if (o.kind === 'ConditionalExpr' && n.kind === 'ConditionalExpr') {
+      const c = this.body(o.condition, n.condition, owner, true);
+      if (c.dir !== 'equal') return this.unknownHere(owner, `${ownerLabel(owner)}: the if condition changed`);
+      return joinV(this.body(o.then, n.then, owner, agg), this.body(o.otherwise, n.otherwise, owner, agg));
+    }
+    if (o.kind === 'MemberAccess' && n.kind === 'MemberAccess') return asCond(this.val(o, n, owner, agg));
+    if (o.kind === 'IndexAccess' && n.kind === 'IndexAccess') return asCond(this.val(o, n, owner, agg));
+    if (o.kind === 'BoolLiteral' && n.kind === 'BoolLiteral') {
+      if (o.value === n.value) return EQUAL;
+      if (!this.inFocus(owner)) return EQUAL;
+      const m = leaf(n.value ? 'looser' : 'stricter', `${ownerLabel(owner)}: ${o.value} becomes ${n.value}`);
+      this.mark(owner, m);
+      return m;
+    }
+    // Different shapes.
+    if (canonical(o, po) === canonical(n, pn)) return EQUAL;
+    if (!this.inFocus(owner)) return EQUAL;
+    const co = constOf(o, this.so);
+    const cn = constOf(n, this.sn);
+    if (co?.kind === 'bool' && cn?.kind === 'bool') {
+      if (co.value === cn.value) return EQUAL;
+      const m = leaf(cn.value ? 'looser' : 'stricter', `${ownerLabel(owner)}: ${printExpr(o)} (${co.value}) becomes ${printExpr(n)} (${cn.value})`);
+      this.mark(owner, m);
+      return m;
+    }
+    return this.unknownHere(owner, `${ownerLabel(owner)}: the condition was rewritten (${printExpr(o)} → ${printExpr(n)}); which subjects it admits cannot be ordered`);
+  }
+
+  private unknownHere(owner: string, why: string): Verdict {
+    if (!this.inFocus(owner)) return EQUAL;
+    const m = leaf('unknown', why);
+    this.mark(owner, m);
+    return m;
+  }
+
+  /** The verdict of a criterion by name (memoized). */
+  criterion(name: string): Verdict {
+    const memo = this.critMemo.get(name);
+    if (memo) return memo;
+    const o = this.po.criteria.find((c) => c.id.name === name);
+    const n = this.pn.criteria.find((c) => c.id.name === name);
+    this.critMemo.set(name, EQUAL); // cycles are impossible after checking; this guards anyway
+    const saved = this.chain;
+    this.chain = [];
+    let v: Verdict;
+    try {
+      v = o && n ? this.body(o.body, n.body, `crit:${name}`) : EQUAL;
+    } finally {
+      this.chain = saved;
+    }
+    const out: Verdict = v.dir === 'equal' && v.sites.length === 0 ? v : { ...v, hops: v.hops + 1 };
+    this.critMemo.set(name, out);
+    return out;
+  }
+
+  // ----------------------------------------------------------------- values
+
+  /** Compare two value expressions. */
+  val(o: A.Expression, n: A.Expression, owner: string, agg = false): VVerdict {
+    const po = this.po;
+    const pn = this.pn;
+    const literal = (e: A.Expression) => e.kind === 'NumberLiteral' || e.kind === 'StringLiteral' || e.kind === 'DateLiteral' || e.kind === 'DateTimeLiteral' || e.kind === 'DurationLiteral' || e.kind === 'BoolLiteral';
+    if (literal(o) && literal(n)) return this.constants(o, n, owner);
+    if (o.kind === 'NameRef' && n.kind === 'NameRef' && o.name === n.name) return this.name(o, n, owner);
+    const eo = po.names.get(o);
+    const en = pn.names.get(n);
+    if (eo?.kind === 'enumMember' && en?.kind === 'enumMember') return this.constants(o, n, owner);
+    if (o.kind === n.kind) {
+      switch (o.kind) {
+        case 'TodayRef':
+        case 'NowRef':
+          return VEQUAL;
+        case 'MemberAccess': {
+          const nn = n as A.MemberAccess;
+          const obj = this.val(o.object, nn.object, owner, agg);
+          if (o.member.name !== nn.member.name) return this.vunknown(owner, `${printExpr(o)} becomes ${printExpr(nn)}`);
+          return joinVV(obj, this.fieldDefault(o, nn));
+        }
+        case 'IndexAccess': {
+          const nn = n as A.IndexAccess;
+          const key = this.val(o.index, nn.index, owner, agg);
+          if (key.dir !== 'equal') return this.vunknown(owner, `${printExpr(n)} looks up another key`);
+          return this.val(o.object, nn.object, owner, agg);
+        }
+        case 'UnaryExpr': {
+          const nn = n as A.UnaryExpr;
+          if (o.operator !== nn.operator) break;
+          if (o.operator === 'not') return asVal(this.body(o.operand, nn.operand, owner, agg));
+          return flipVV(this.val(o.operand, nn.operand, owner, agg));
+        }
+        case 'BinaryExpr': {
+          const nn = n as A.BinaryExpr;
+          if (o.operator !== nn.operator) break;
+          const op = o.operator;
+          if (op === '+' || op === '-') {
+            const l = this.val(o.left, nn.left, owner, agg);
+            const r = this.val(o.right, nn.right, owner, agg);
+            return joinVV(l, op === '+' ? r : flipVV(r));
+          }
+          if (op === '*' || op === '/') {
+            const l = this.val(o.left, nn.left, owner, agg);
+            const r = this.val(o.right, nn.right, owner, agg);
+            if (l.dir === 'equal' && r.dir === 'equal') return joinVV(l, r);
+            const positive = (e: A.Expression, s: Scope) => {
+              const c = constOf(e, s);
+              return c?.kind === 'number' && c.value > 0;
+            };
+            if (r.dir === 'equal' && positive(o.right, this.so) && positive(nn.right, this.sn)) return l;
+            if (op === '*' && l.dir === 'equal' && positive(o.left, this.so) && positive(nn.left, this.sn)) return r;
+            return this.vunknown(owner, `${printExpr(n)}: a product or quotient whose sign is not known`);
+          }
+          // A condition in value position (a bool let).
+          return asVal(this.body(o, nn, owner, agg));
+        }
+        case 'AggregateExpr':
+          return this.aggregate(o, n as A.AggregateExpr, owner);
+        case 'DuringExpr': {
+          const nn = n as A.DuringExpr;
+          const s = this.val(o.series, nn.series, owner, agg);
+          if (s.dir !== 'equal') return this.vunknown(owner, `${printExpr(n)} reads another series`);
+          return this.val(o.period, nn.period, owner, agg);
+        }
+        case 'PeriodExpr':
+        case 'ListLiteral':
+          return this.constants(o, n, owner);
+        case 'ConditionalExpr': {
+          const nn = n as A.ConditionalExpr;
+          const c = this.body(o.condition, nn.condition, owner, true);
+          if (c.dir !== 'equal') return this.vunknown(owner, `the condition of ${printExpr(n)} changed`);
+          return joinVV(this.val(o.then, nn.then, owner, agg), this.val(o.otherwise, nn.otherwise, owner, agg));
+        }
+        case 'SatisfiesExpr':
+        case 'PresenceExpr':
+          return asVal(this.body(o, n as A.Expression, owner, agg));
+        default:
+          break;
+      }
+    }
+    if (canonical(o, po) === canonical(n, pn)) return VEQUAL;
+    return this.constants(o, n, owner);
+  }
+
+  /** Compare two expressions through their constant values (thresholds written differently, another param …). */
+  private constants(o: A.Expression, n: A.Expression, owner: string, label?: string): VVerdict {
+    if (canonical(o, this.po) === canonical(n, this.pn)) return VEQUAL;
+    if (!this.inFocus(owner)) return VEQUAL;
+    const co = constOf(o, this.so);
+    const cn = constOf(n, this.sn);
+    const text = label ?? (printExpr(o) === printExpr(n) ? printExpr(n) : `${printExpr(o)} → ${printExpr(n)}`);
+    if (!co || !cn) {
+      const v = vleaf('unknown', `${text}${!cn ? ' (no value)' : ''}`);
+      this.mark(owner, v);
+      return v;
+    }
+    const d = valueDir(co, cn);
+    const v = d === 'equal' ? VEQUAL : vleaf(d, describeValueChange(label, co, cn, d), co, cn);
+    if (d !== 'equal') this.mark(owner, v);
+    return v;
+  }
+
+  private vunknown(owner: string, why: string): VVerdict {
+    if (!this.inFocus(owner)) return VEQUAL;
+    const v = vleaf('unknown', why);
+    this.mark(owner, v);
+    return v;
+  }
+
+  /** A field's default value, which stands for missing data. */
+  private fieldDefault(o: A.MemberAccess, n: A.MemberAccess): VVerdict {
+    const to = this.po.types.get(o.object);
+    const tn = this.pn.types.get(n.object);
+    if (to?.kind !== 'record' || tn?.kind !== 'record') return VEQUAL;
+    const fo = to.fields.get(o.member.name);
+    const fn = tn.fields.get(n.member.name);
+    if (!fo || !fn) return VEQUAL;
+    const owner = `field:${tn.name}.${fn.name}`;
+    const typeKey = (t: typeof fo.type): string => (t.kind === 'enum' || t.kind === 'record' ? `${t.kind}:${t.name}` : t.kind === 'list' || t.kind === 'monthly' ? `${t.kind}(${typeKey(t.element)})` : t.kind);
+    if (typeKey(fo.type) !== typeKey(fn.type)) return this.vunknown(owner, `${tn.name}.${fn.name} changed type`);
+    const dO = fo.decl.defaultValue;
+    const dN = fn.decl.defaultValue;
+    if (!dO && !dN) return VEQUAL;
+    if (dO && dN && canonical(dO, this.po) === canonical(dN, this.pn)) return VEQUAL;
+    if (!this.inFocus(owner)) return VEQUAL;
+    const co = dO ? constOf(dO, this.so) : undefined;
+    const cn = dN ? constOf(dN, this.sn) : undefined;
+    const what = `the default of ${tn.name}.${fn.name} (the value when data omit it): ${co ? showValue(co) : 'none (unknown)'} → ${cn ? showValue(cn) : 'none (unknown)'}`;
+    const d = co && cn ? valueDir(co, cn) : 'unknown';
+    const v = vleaf(d, what, co, cn);
+    this.mark(owner, v);
+    return v;
+  }
+
+  /** Compare what a name refers to in each version. */
+  private name(o: A.NameRef, n: A.NameRef, owner: string): VVerdict {
+    const ro = this.po.names.get(o);
+    const rn = this.pn.names.get(n);
+    if (!ro || !rn) return VEQUAL;
+    if (ro.kind === 'subject' || ro.kind === 'variable' || ro.kind === 'enumType') return rn.kind === ro.kind ? VEQUAL : this.vunknown(owner, `${n.name} now refers to something else`);
+    if (ro.kind === 'enumMember' && rn.kind === 'enumMember') return this.constants(o, n, owner);
+    if (ro.kind === 'criterion' && rn.kind === 'criterion') return asVal(this.criterion(n.name));
+    const memo = this.nameMemo.get(n.name);
+    if (memo) return memo;
+    this.nameMemo.set(n.name, VEQUAL);
+    const saved = this.chain;
+    this.chain = [];
+    let v: VVerdict;
+    try {
+      v = this.nameInner(n.name, ro, rn);
+    } finally {
+      this.chain = saved;
+    }
+    const out = v.dir === 'equal' && v.why.length === 0 ? v : { ...v, hops: Number.isFinite(v.hops) ? v.hops : 0 };
+    this.nameMemo.set(n.name, out);
+    return out;
+  }
+
+  private nameInner(name: string, ro: ResolvedName, rn: ResolvedName): VVerdict {
+    const owner = `def:${name}`;
+    if (ro.kind === 'let' && rn.kind === 'let') {
+      const memo = this.letMemo.get(name);
+      if (memo) return memo;
+      const isBool = this.po.types.get(ro.decl.value)?.kind === 'bool';
+      const constantKinds = ['PeriodExpr', 'ListLiteral', 'NumberLiteral', 'DateLiteral', 'DurationLiteral', 'StringLiteral'];
+      const v = isBool
+        ? asVal(this.body(ro.decl.value, rn.decl.value, owner))
+        : constantKinds.includes(ro.decl.value.kind) && constantKinds.includes(rn.decl.value.kind)
+          ? this.constants(ro.decl.value, rn.decl.value, owner, name)
+          : this.val(ro.decl.value, rn.decl.value, owner);
+      this.letMemo.set(name, v);
+      return v;
+    }
+    if (ro.kind === 'param' && rn.kind === 'param') {
+      if (this.so.params[name] !== undefined && this.sn.params[name] !== undefined) return VEQUAL; // the caller's value decides both
+      return this.constants(ro.decl.value, rn.decl.value, owner, name);
+    }
+    if (ro.kind === 'placeholder' && rn.kind === 'placeholder') return VEQUAL;
+    if (ro.kind === 'table' && rn.kind === 'table') return this.table(ro.decl, rn.decl, owner);
+    if (ro.kind === 'placeholder' && rn.kind === 'param') {
+      if (this.so.params[name] !== undefined && this.sn.params[name] !== undefined) return VEQUAL; // the caller's value decides both
+      const cn = constOf(rn.decl.value, this.sn);
+      return this.vunknown(owner, `${name} was a placeholder without a value (decisions that need it were undetermined); it is now a param = ${cn ? showValue(cn) : printExpr(rn.decl.value)}, so those decisions are now made`);
+    }
+    if (ro.kind === 'param' && rn.kind === 'placeholder') {
+      return this.vunknown(owner, `${name} lost its value (param → placeholder): decisions that need it become undetermined`);
+    }
+    return this.vunknown(owner, `${name} changed from a ${ro.kind} to a ${rn.kind}`);
+  }
+
+  private table(o: A.TableDecl, n: A.TableDecl, owner: string): VVerdict {
+    const keyOf = (e: A.TableEntry) => (e.key.kind === 'Identifier' ? e.key.name : e.key.value);
+    const keys = new Set([...o.entries.map(keyOf), ...n.entries.map(keyOf)]);
+    let v: VVerdict = VEQUAL;
+    const rowO = (k: string) => o.entries.find((e) => keyOf(e) === k)?.value ?? o.defaultValue;
+    const rowN = (k: string) => n.entries.find((e) => keyOf(e) === k)?.value ?? n.defaultValue;
+    const one = (k: string, a: A.Expression | undefined, b: A.Expression | undefined): VVerdict => {
+      if (!a && !b) return VEQUAL;
+      if (a && b && canonical(a, this.po) === canonical(b, this.pn)) return VEQUAL;
+      if (!this.inFocus(owner)) return VEQUAL;
+      const ca = a ? constOf(a, this.so) : undefined;
+      const cb = b ? constOf(b, this.sn) : undefined;
+      if (!ca || !cb) return vleaf('unknown', `${n.name.name}[${k}]: ${ca ? showValue(ca) : 'no row'} → ${cb ? showValue(cb) : 'no row'}`);
+      const d = valueDir(ca, cb);
+      return d === 'equal' ? VEQUAL : vleaf(d, `${n.name.name}[${k}]: ${showValue(ca)} → ${showValue(cb)}`, ca, cb);
+    };
+    for (const k of keys) v = joinVV(v, one(k, rowO(k), rowN(k)));
+    v = joinVV(v, one('default', o.defaultValue, n.defaultValue));
+    if (v.dir !== 'equal') this.mark(owner, v);
+    return v;
+  }
+
+  private aggregate(o: A.AggregateExpr, n: A.AggregateExpr, owner: string): VVerdict {
+    if (o.fn !== n.fn || (o.variable?.name ?? '') !== (n.variable?.name ?? '')) {
+      return this.vunknown(owner, `${printExpr(o)} → ${printExpr(n)}`);
+    }
+    const source = this.val(o.source, n.source, owner, true);
+    const savedChain = this.chain;
+    this.aggStack.push({ old: o, new: n, outer: [...savedChain] });
+    this.chain = [];
+    try {
+      return this.aggregateInner(o, n, owner, source);
+    } finally {
+      this.aggStack.pop();
+      this.chain = savedChain;
+    }
+  }
+
+  private aggregateInner(o: A.AggregateExpr, n: A.AggregateExpr, owner: string, source: VVerdict): VVerdict {
+    let filter: Verdict = EQUAL;
+    if (o.filter && n.filter) filter = this.body(o.filter, n.filter, owner);
+    else if (o.filter || n.filter) {
+      if (this.inFocus(owner)) {
+        filter = leaf(n.filter ? 'stricter' : 'looser', `${printExpr(n)}: ${n.filter ? 'a where filter added' : 'the where filter removed'}`);
+        this.mark(owner, filter);
+      }
+    }
+    // More elements: a wider source or a looser filter.
+    const more = joinVV(source, asVal(filter));
+    let proj: VVerdict = VEQUAL;
+    if (o.projection && n.projection) {
+      const isBool = this.po.types.get(o.projection)?.kind === 'bool';
+      proj = isBool ? asVal(this.body(o.projection, n.projection, owner)) : this.val(o.projection, n.projection, owner);
+    } else if (o.projection || n.projection) proj = this.vunknown(owner, `${printExpr(n)}: the projection changed`);
+    const why = (v: VVerdict, what: string) => (v.dir === 'equal' ? [] : [`${printExpr(n)}: ${what}${v.why.length ? ` (${v.why.join('; ')})` : ''}`]);
+    switch (n.fn) {
+      case 'count':
+      case 'any':
+        return summarize(joinVV(more, proj), [...why(more, `${n.fn === 'count' ? 'counts' : 'looks at'} ${dirWord(more.dir, 'more', 'fewer')} elements`), ...why(proj, 'the condition on each element changed')]);
+      case 'all':
+        return summarize(joinVV(flipVV(more), proj), [...why(more, `must hold for ${dirWord(more.dir, 'more', 'fewer')} elements`), ...why(proj, 'the condition on each element changed')]);
+      case 'max':
+        return summarize(joinVV(more, proj), [...why(more, 'over more elements'), ...why(proj, 'the value taken changed')]);
+      case 'min':
+        return summarize(joinVV(flipVV(more), proj), [...why(more, 'over more elements'), ...why(proj, 'the value taken changed')]);
+      case 'sum': {
+        if (more.dir !== 'equal') return summarize({ ...more, dir: 'unknown' }, why(more, 'adds up a different set of elements, so the total can move either way'));
+        return summarize(proj, why(proj, 'adds up a different value'));
+      }
+    }
+  }
+}
+
+function summarize(v: VVerdict, why: string[]): VVerdict {
+  return v.dir === 'equal' ? v : { ...v, why: why.length ? why : v.why };
+}
+
+function dirWord(d: VDir, up: string, down: string): string {
+  return d === 'up' ? up : d === 'down' ? down : 'other';
+}
+
+function modeWord(g: Group): string {
+  return g.mode === 'all' ? 'all of' : g.mode === 'any' ? 'any of' : `at least ${g.need} of`;
+}
+
+/** Direction from one constant to another. */
+export function valueDir(a: Value, b: Value): VDir {
+  if (a.kind === 'list' && b.kind === 'list') {
+    const sup = a.items.every((x) => listHas(b, x));
+    const sub = b.items.every((x) => listHas(a, x));
+    return sup && sub ? 'equal' : sup ? 'up' : sub ? 'down' : 'unknown';
+  }
+  if (a.kind === 'period' && b.kind === 'period') {
+    const wa = a.window;
+    const wb = b.window;
+    if (wa.startDay === wb.startDay && wa.endDay === wb.endDay) return 'equal';
+    if (wb.startDay <= wa.startDay && wb.endDay >= wa.endDay) return 'up';
+    if (wb.startDay >= wa.startDay && wb.endDay <= wa.endDay) return 'down';
+    return 'unknown';
+  }
+  if (a.kind === 'enum' && b.kind === 'enum' && !(a.type.ordered && b.type.ordered)) return sameValue(a, b) ? 'equal' : 'unknown';
+  if ((a.kind === 'enum') !== (b.kind === 'enum')) return sameValue(a, b) ? 'equal' : 'unknown';
+  const c = compare(a, b);
+  if (c === undefined) return sameValue(a, b) ? 'equal' : 'unknown';
+  return c < 0 ? 'up' : c > 0 ? 'down' : 'equal';
+}
+
+function describeValueChange(label: string | undefined, a: Value, b: Value, d: VDir): string {
+  const word = a.kind === 'list' ? (d === 'up' ? 'gains members' : d === 'down' ? 'loses members' : 'has other members') : a.kind === 'period' ? (d === 'up' ? 'widens' : d === 'down' ? 'narrows' : 'moves') : d === 'up' ? 'rises' : d === 'down' ? 'falls' : 'changes';
+  // Numbers, dates and members: the verb is the caller's ("the minimum rises (…)"); lists and windows say how they changed.
+  const verb = a.kind === 'list' || a.kind === 'period' ? ` ${word}` : '';
+  return label ? `${label}${verb}: ${showValue(a)} → ${showValue(b)}` : `${a.kind === 'period' ? `${word}: ` : ''}${showValue(a)} → ${showValue(b)}`;
+}
+
+function thresholdSentence(owner: string, n: { left: A.Expression; op: A.BinaryOperator; right: A.Expression }, lower: boolean, vr: VVerdict): string {
+  const cmp = `${printExpr(n.left)} ${n.op} ${printExpr(n.right)}`;
+  const detail = vr.why.join('; ');
+  if (vr.dir === 'unknown') return `${ownerLabel(owner)}: ${cmp} — the bound changed (${detail}); direction unknown`;
+  const rises = vr.dir === 'up';
+  const kind = lower ? 'minimum' : 'maximum';
+  const effect = lower === rises ? 'fewer pass' : 'more pass';
+  return `${ownerLabel(owner)}: ${cmp} — the ${kind} ${rises ? 'rises' : 'falls'} (${detail}): ${effect}`;
+}
+
+function listChange(vr: VVerdict, positive: boolean): string {
+  const detail = vr.why.join('; ');
+  if (vr.dir === 'up') return `the list gains members (${detail}): ${positive ? 'more' : 'fewer'} pass`;
+  if (vr.dir === 'down') return `the list loses members (${detail}): ${positive ? 'fewer' : 'more'} pass`;
+  return `the list changed (${detail}); direction unknown`;
+}
