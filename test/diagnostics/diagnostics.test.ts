@@ -65,11 +65,12 @@ function runCase(c: Case): { result: CheckResult; rendered: string } {
     return { path, text: read.text };
   });
   const result = check(inputs, { host: caseHost });
+  const sources = new Map([...result.files].map(([path, f]) => [path, f.text]));
   const rendered = result.diagnostics
     .map((d) => {
       const text = result.files.get(d.file)?.text;
       if (text === undefined) throw new Error(`diagnostic for a file the checker did not read: ${d.file}`);
-      return renderDiagnostic(d, text);
+      return renderDiagnostic(d, text, { sources });
     })
     .join('\n\n');
   return { result, rendered: rendered === '' ? '' : rendered + '\n' };

@@ -115,7 +115,7 @@ function renderUnknown(node: ExplanationNode, depth: number, lines: string[], s:
 
 /** Diagnostics rendered with code frames, plus a summary line. */
 export function renderDiagnostics(ds: readonly Diagnostic[], sources: ReadonlyMap<string, string>, s: Style): string {
-  const out = ds.map((d) => renderDiagnostic(d, sources.get(d.file) ?? '', { color: s.color }));
+  const out = ds.map((d) => renderDiagnostic(d, sources.get(d.file) ?? '', { color: s.color, sources }));
   return out.join('\n\n');
 }
 

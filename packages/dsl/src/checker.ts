@@ -742,7 +742,7 @@ class FileChecker {
         for (const [quantity, hi] of thresholds[better]!) {
           const lo = thresholds[worse]!.get(quantity);
           if (lo && hi.value < lo.value) {
-            this.report('BYL3011', hi.span, `tier ${tiers[better]!.id.name} asks ${quantity} ≥ ${hi.value}, less than tier ${tiers[worse]!.id.name} (${lo.value})`, {
+            this.report('BYL3011', hi.span, `tier ${tiers[better]!.id.name} asks ${quantity} ≥ ${hi.raw}, less than tier ${tiers[worse]!.id.name} (${lo.raw})`, {
               hint: 'tiers are ordered best first; a better tier should not ask less on the same quantity',
               related: [{ file: this.path, span: lo.span, message: `the ${tiers[worse]!.id.name} threshold` }],
             });
@@ -752,8 +752,8 @@ class FileChecker {
     }
   }
 
-  private lowerBounds(body: A.CriterionBody, seen: Set<A.CriterionDecl>): Map<string, { value: number; span: A.Span }> {
-    const out = new Map<string, { value: number; span: A.Span }>();
+  private lowerBounds(body: A.CriterionBody, seen: Set<A.CriterionDecl>): Map<string, { value: number; raw: string; span: A.Span }> {
+    const out = new Map<string, { value: number; raw: string; span: A.Span }>();
     const visit = (node: A.CriterionBody): void => {
       if (node.kind === 'Combinator') {
         if (node.mode === 'all') for (const item of node.items) visit(item.body);
@@ -775,7 +775,7 @@ class FileChecker {
       let op: A.BinaryOperator = node.operator;
       if (op in flipped) (quantity = node.right), (bound = node.left), (op = flipped[op]!);
       if ((op === '>=' || op === '>') && bound.kind === 'NumberLiteral') {
-        out.set(this.text.slice(quantity.span.start, quantity.span.end), { value: Number(bound.value), span: bound.span });
+        out.set(this.text.slice(quantity.span.start, quantity.span.end), { value: Number(bound.value), raw: bound.raw, span: bound.span });
       }
     };
     visit(body);
@@ -1238,6 +1238,24 @@ function checkAcrossPolicies(
             hint: suggest(node.policy.text, [...known]) ?? 'check the id in the other policy header, and check both files together',
           }),
         );
+      }
+    }
+  }
+  // The value given to `satisfies` must be what the other policy judges.
+  for (const p of policies) {
+    for (const node of satisfiesNodes(p)) {
+      const given = p.types.get(node.subject);
+      if (!given || given.kind !== 'record') continue;
+      for (const other of byId.get(node.policy.text) ?? []) {
+        if (other.subject.type.name !== given.name) {
+          out.push(
+            diagnostic('BYL3020', p.file, node.subject.span, `${node.policy.text} judges a ${other.subject.type.name}, but this is a ${given.name}`, {
+              hint: `give it the ${other.subject.type.name} it judges, e.g. a field of type ${other.subject.type.name}`,
+              related: [{ file: other.file, span: other.ast.declarations.find((d) => d.kind === 'SubjectDecl')?.span ?? headerSpan(other), message: `the subject of ${other.id} version ${JSON.stringify(other.version)}` }],
+            }),
+          );
+          break;
+        }
       }
     }
   }

@@ -167,6 +167,8 @@ function isWide(c: number): boolean {
 export interface RenderOptions {
   /** ANSI colours. Default false. */
   readonly color?: boolean;
+  /** Texts of other files, by path, so that notes pointing into them show line:column. */
+  readonly sources?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -184,14 +186,15 @@ export function renderDiagnostic(d: Diagnostic, source: string | LineIndex, opti
   out.push(...codeFrame(index, d.span, paint));
   if (d.hint) out.push(`  = hint: ${d.hint}`);
   for (const r of d.related ?? []) {
-    out.push(`  = note: ${r.message} (${r.file}:${relatedPosition(r, index, d.file)})`);
+    out.push(`  = note: ${r.message} (${r.file}:${relatedPosition(r, index, d.file, options.sources)})`);
   }
   return out.join('\n');
 }
 
-function relatedPosition(r: RelatedInformation, index: LineIndex, file: string): string {
-  if (r.file !== file) return `offset ${r.span.start}`;
-  const p = index.position(r.span.start);
+function relatedPosition(r: RelatedInformation, index: LineIndex, file: string, sources?: ReadonlyMap<string, string>): string {
+  const other = r.file === file ? index : sources?.has(r.file) ? new LineIndex(sources.get(r.file)!) : undefined;
+  if (!other) return `offset ${r.span.start}`;
+  const p = other.position(r.span.start);
   return `${p.line}:${p.column}`;
 }
 

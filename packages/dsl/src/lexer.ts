@@ -211,6 +211,23 @@ export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'" });
 export const Dot = createToken({ name: 'Dot', pattern: /\./, label: "'.'" });
 export const Question = createToken({ name: 'Question', pattern: /\?/, label: "'?'" });
 
+// Full-width punctuation, common when typing Chinese, is read as its ASCII
+// twin (so the parser recovers cleanly) and reported once by `parse`.
+export const FullWidthColon = createToken({ name: 'FullWidthColon', pattern: /：/, categories: [Colon], label: "'：'" });
+export const FullWidthComma = createToken({ name: 'FullWidthComma', pattern: /，/, categories: [Comma], label: "'，'" });
+export const FullWidthLParen = createToken({ name: 'FullWidthLParen', pattern: /（/, categories: [LParen], label: "'（'" });
+export const FullWidthRParen = createToken({ name: 'FullWidthRParen', pattern: /）/, categories: [RParen], label: "'）'" });
+/** A string in curly quotes “…”: read as a string, reported once. */
+export const CurlyQuotedString = createToken({ name: 'CurlyQuotedString', pattern: /“[^”\n\r]*”/, categories: [StringLiteral], label: 'a string' });
+/** Full-width tokens and the ASCII character each stands for. */
+export const fullWidthTokens: ReadonlyMap<TokenType, string> = new Map([
+  [FullWidthColon, ':'],
+  [FullWidthComma, ','],
+  [FullWidthLParen, '('],
+  [FullWidthRParen, ')'],
+  [CurlyQuotedString, '"…"'],
+]);
+
 /** All token types in matching order (longest and most specific first). */
 export const allTokens: readonly TokenType[] = [
   WhiteSpace,
@@ -244,6 +261,11 @@ export const allTokens: readonly TokenType[] = [
   Colon,
   Dot,
   Question,
+  FullWidthColon,
+  FullWidthComma,
+  FullWidthLParen,
+  FullWidthRParen,
+  CurlyQuotedString,
   // A keyword that is a prefix of another ('date' of 'datetime') must come after it.
   ...[...keywordTokens].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length),
   Identifier,

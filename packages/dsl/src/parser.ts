@@ -529,17 +529,21 @@ class PolicyParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({ kind: 'CriterionDecl' as const, span: spanOf(kw, body.span), ...h, body }));
   });
 
+  // Nesting is counted once per level an author sees: a combinator block, a parenthesis or
+  // list (through `expression`), a `not` or a unary minus, a type inside `list of`.
   private body = this.RULE('body', (): A.CriterionBody => {
-    this.enter();
-    const result = this.OR([
+    return this.OR([
       {
         GATE: () => this.isCombinatorStart(),
-        ALT: () => this.SUBRULE(this.combinator),
+        ALT: () => {
+          this.enter();
+          const c = this.SUBRULE(this.combinator);
+          this.leave();
+          return c;
+        },
       },
       { ALT: () => this.SUBRULE(this.expression) },
     ]);
-    this.leave();
-    return result;
   });
 
   private isCombinatorStart(): boolean {
@@ -776,12 +780,13 @@ class PolicyParser extends EmbeddedActionsParser {
   });
 
   private notExpr = this.RULE('notExpr', (): A.Expression => {
-    this.enter();
-    const result = this.OR([
+    return this.OR([
       {
         ALT: () => {
           const kw = this.CONSUME(T.Not);
+          this.enter();
           const operand = this.SUBRULE(this.notExpr);
+          this.leave();
           return this.ACTION(() => ({
             kind: 'UnaryExpr' as const,
             span: spanOf(kw, operand.span),
@@ -792,8 +797,6 @@ class PolicyParser extends EmbeddedActionsParser {
       },
       { ALT: () => this.SUBRULE(this.comparison) },
     ]);
-    this.leave();
-    return result;
   });
 
   private comparison = this.RULE('comparison', (): A.Expression => {
@@ -912,12 +915,13 @@ class PolicyParser extends EmbeddedActionsParser {
   });
 
   private unary = this.RULE('unary', (): A.Expression => {
-    this.enter();
-    const result = this.OR([
+    return this.OR([
       {
         ALT: () => {
           const op = this.CONSUME(T.Minus);
+          this.enter();
           const operand = this.SUBRULE(this.unary);
+          this.leave();
           return this.ACTION(() => ({
             kind: 'UnaryExpr' as const,
             span: spanOf(op, operand.span),
@@ -928,8 +932,6 @@ class PolicyParser extends EmbeddedActionsParser {
       },
       { ALT: () => this.SUBRULE(this.postfix) },
     ]);
-    this.leave();
-    return result;
   });
 
   private postfix = this.RULE('postfix', (): A.Expression => {
@@ -1299,6 +1301,17 @@ export function parse(text: string, file = '<input>', limits: Partial<Limits> = 
     );
   }
   for (const t of lexed.tokens) {
+    const ascii = T.fullWidthTokens.get(t.tokenType);
+    if (ascii !== undefined) {
+      diagnostics.push(
+        t.tokenType === T.CurlyQuotedString
+          ? diagnostic('BYL1001', file, spanOf(t), 'a string in curly quotes “…”', { hint: 'strings use straight double quotes: "…"' })
+          : diagnostic('BYL1001', file, spanOf(t), `full-width ${JSON.stringify(t.image)} where ${JSON.stringify(ascii)} belongs`, {
+              hint: `type the ASCII ${JSON.stringify(ascii)} (switch the input method to half-width); inside a "string" either is fine`,
+            }),
+      );
+      continue;
+    }
     if (t.tokenType !== T.Identifier || !invisible.test(t.image)) continue;
     const at = t.startOffset + t.image.search(invisible);
     const chars = t.image.match(new RegExp(invisible.source, 'g'))!.join('');
