@@ -26,8 +26,9 @@ Usage:
   bylaw check [paths…] [--format text|json]
   bylaw eval <policy id or file> --data <file.json|.ndjson> [--as-of DATE] [--params file.json]
              [--policies dir] [--format text|json] [--explain]
-  bylaw test [paths…] [--policies dir] [--coverage]
+  bylaw test [paths…] [--policies dir] [--coverage] [--boundaries]
   bylaw versions <policy id> [--policies dir]
+  bylaw fmt [--check] [paths…]
   bylaw diff OLD NEW | PATH@REV PATH | REV1..REV2 [--data FILE] [--as-of DATE] [--format text|markdown|json]
   bylaw demo
 
@@ -56,6 +57,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       case 'versions':
         return cmdVersions(rest, io);
       case 'diff': return await (await import('./diff.js')).cmdDiff(rest, io);
+      case 'fmt': return await (await import('./fmt.js')).cmdFmt(rest, io);
       case 'demo':
         return await cmdDemo(io);
       case undefined:
@@ -114,7 +116,8 @@ function cmdCheck(args: readonly string[], io: Io): number {
   const others = result.diagnostics.filter((d) => d.code !== 'BYL3019');
   if (others.length) io.out(renderDiagnostics(others, result.sources, io.style) + '\n');
   if (placeholders.length) {
-    io.out(io.style.paint('33', `Placeholders: ${placeholders.length} values the source texts do not give (warning BYL3019):`));
+    const n = placeholders.length;
+    io.out(io.style.paint('33', `Placeholders: ${n} value${n === 1 ? '' : 's'} the source texts do not give (warning BYL3019):`));
     for (const d of placeholders) {
       const pos = withPosition(d, result.sources).start;
       io.out(`  ${d.file}:${pos.line}:${pos.column}  ${d.message.replace(/: the source text gives no value$/, '').replace(/^placeholder /, '')}`);
@@ -122,7 +125,8 @@ function cmdCheck(args: readonly string[], io: Io): number {
     io.out('');
   }
   const policies = result.registry ? result.registry.ids().reduce((n, id) => n + result.registry!.versions(id).length, 0) : 0;
-  io.out(`${countLine(result.diagnostics)} in ${result.files.length} file${result.files.length === 1 ? '' : 's'}${result.registry ? ` (${policies} policy versions)` : ''}`);
+  const fileCount = new Set([...result.files, ...result.diagnostics.map((d) => d.file)]).size;
+  io.out(`${countLine(result.diagnostics)} in ${fileCount} file${fileCount === 1 ? '' : 's'}${result.registry ? ` (${policies} policy version${policies === 1 ? '' : 's'})` : ''}`);
   return errors ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -226,9 +230,9 @@ async function cmdEval(args: readonly string[], io: Io): Promise<number> {
       'bylaw eval <policy id or file> --data <file> [--as-of DATE] [--params file.json] [--policies dir] [--format …] [--explain]\n' +
         '  Evaluate subjects under the version in force on --as-of (default: today in China time).\n' +
         '  A .json file (one object or an array): --format text (decision trees, the default) or json (--explain adds the tree).\n' +
-        '  A .ndjson/.jsonl or .csv file is a batch: streamed, decided on all cores, one record per input line in input order:\n' +
+        '  A .ndjson/.jsonl or .csv file is a batch: streamed, decided on worker threads, one record per input line in input order:\n' +
         '    --format ndjson|csv   decision records (default ndjson)      --out FILE   write them to FILE (default stdout)\n' +
-        '    --jobs N              worker threads (default: every core)   --summary FILE  the summary as JSON\n' +
+        '    --jobs N              threads (default: cores - 1, at least 1)   --summary FILE  the summary as JSON\n' +
         '    --on-malformed skip|fail   a line that is not a record is reported and skipped (default), or stops the run',
     );
     return EXIT_OK;

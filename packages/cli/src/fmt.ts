@@ -1,0 +1,103 @@
+/**
+ * `bylaw fmt [--check] [paths…]`: format policy files in place through
+ * Prettier and the Bylaw plugin, or check that they are formatted.
+ *
+ * The same style as `prettier --plugin prettier-plugin-bylaw --write`, and
+ * the same configuration: a `.prettierrc` next to the files applies (for
+ * example its `printWidth`). A file that does not parse is reported with its
+ * diagnostics and left untouched.
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as prettier from 'prettier';
+import plugin from 'prettier-plugin-bylaw';
+import type { Diagnostic } from '@bylaw/dsl';
+import { renderDiagnostics, type Style } from './render.js';
+
+const EXIT_OK = 0;
+const EXIT_FAIL = 1;
+const EXIT_USAGE = 2;
+
+const HELP = `bylaw fmt [--check] [paths…]
+  Format the .policy files under the paths (default ./policies) in place.
+  --check  change nothing: list the files that are not formatted and exit 1 if there are any.
+  A file that does not parse is reported with its diagnostics, left as it is, and makes the command exit 1.`;
+
+/** Where `bylaw fmt` writes: the CLI's `Io`. */
+export interface FmtIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  style: Style;
+  errStyle: Style;
+}
+
+/** The `.policy` files under the paths, sorted; a file named explicitly is taken whatever its extension. */
+function policyFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const visit = (p: string, explicit: boolean) => {
+    if (statSync(p).isDirectory()) {
+      for (const name of readdirSync(p).sort()) if (!name.startsWith('.') && name !== 'node_modules') visit(join(p, name), false);
+    } else if (explicit || p.endsWith('.policy')) out.push(p);
+  };
+  for (const p of paths) visit(p, true);
+  return [...new Set(out)];
+}
+
+/** The diagnostics a parse failure carries (`BylawSyntaxError.diagnostics`), if it is one. */
+function diagnosticsOf(error: unknown): readonly Diagnostic[] | undefined {
+  const ds = (error as { diagnostics?: unknown }).diagnostics;
+  return Array.isArray(ds) ? (ds as Diagnostic[]) : undefined;
+}
+
+/**
+ * Run `bylaw fmt`. Exit codes: 0 when every file is (now) formatted, 1 when
+ * `--check` finds unformatted files or a file does not parse, 2 for a usage
+ * problem.
+ */
+export async function cmdFmt(args: readonly string[], io: FmtIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { check: { type: 'boolean', default: false }, help: { type: 'boolean' } },
+  });
+  if (values.help) return io.out(HELP), EXIT_OK;
+  const paths = positionals.length > 0 ? positionals : existsSync('policies') ? ['policies'] : [];
+  if (paths.length === 0) return io.err('bylaw: no paths given and no ./policies folder here'), EXIT_USAGE;
+  for (const p of paths) if (!existsSync(p)) return io.err(`bylaw: no such file or folder: ${p}`), EXIT_USAGE;
+
+  const files = policyFiles(paths);
+  const changed: string[] = [];
+  const broken: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    let formatted: string;
+    try {
+      const config = (await prettier.resolveConfig(file)) ?? {};
+      formatted = await prettier.format(text, { ...config, filepath: file, parser: 'bylaw', plugins: [plugin] });
+    } catch (e) {
+      broken.push(file);
+      const ds = diagnosticsOf(e);
+      io.err(ds ? renderDiagnostics(ds, new Map([[file, text]]), io.errStyle) + '\n' : `${file}: ${(e as Error).message}\n`);
+      continue;
+    }
+    if (formatted === text) continue;
+    changed.push(file);
+    if (values.check) io.out(file);
+    else {
+      writeFileSync(file, formatted);
+      io.out(`formatted ${file}`);
+    }
+  }
+
+  const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+  const parts: string[] = [];
+  if (values.check) {
+    parts.push(changed.length ? `${n(changed.length, 'file')} not formatted (run bylaw fmt)` : `${n(files.length - broken.length, 'file')} already formatted`);
+  } else {
+    parts.push(`${n(changed.length, 'file')} formatted`, `${files.length - changed.length - broken.length} unchanged`);
+  }
+  if (broken.length) parts.push(io.errStyle.paint('31', `${n(broken.length, 'file')} not parsed, left as they are`));
+  io.out(parts.join(', '));
+  return broken.length > 0 || (values.check && changed.length > 0) ? EXIT_FAIL : EXIT_OK;
+}

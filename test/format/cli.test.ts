@@ -1,0 +1,87 @@
+/**
+ * `bylaw fmt`: formats in place, checks, reports files that do not parse and
+ * leaves them untouched.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cmdFmt } from '../../packages/cli/src/fmt.js';
+import { main } from '../../packages/cli/src/main.js';
+
+const plain = { color: false, paint: (_code: string, text: string) => text };
+
+const messy = 'type T { a: number   b?: string }\ncriterion c: a and   b\n';
+const tidy = 'type T {\n  a: number\n  b?: string\n}\n\ncriterion c: a and b\n';
+const broken = 'let a = 1 +\n';
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bylaw-fmt-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+async function run(args: string[], cwd: string, entry: 'fmt' | 'main' = 'fmt') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), style: plain, errStyle: plain };
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    const code = entry === 'fmt' ? await cmdFmt(args, io) : await main(['fmt', ...args], io);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    process.chdir(before);
+  }
+}
+
+describe('bylaw fmt', () => {
+  it('formats the files under ./policies in place', async () => {
+    const dir = workspace({ 'policies/a.policy': messy, 'policies/sub/b.policy': tidy, 'policies/notes.txt': messy });
+    const r = await run([], dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('formatted policies/a.policy\n1 file formatted, 1 unchanged');
+    expect(readFileSync(join(dir, 'policies/a.policy'), 'utf8')).toBe(tidy);
+    expect(readFileSync(join(dir, 'policies/notes.txt'), 'utf8')).toBe(messy);
+  });
+
+  it('--check lists the unformatted files, changes nothing, and exits 1', async () => {
+    const dir = workspace({ 'p/a.policy': messy, 'p/b.policy': tidy });
+    const r = await run(['--check', 'p'], dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('p/a.policy\n1 file not formatted (run bylaw fmt)');
+    expect(readFileSync(join(dir, 'p/a.policy'), 'utf8')).toBe(messy);
+    expect((await run(['--check', 'p/b.policy'], dir)).code).toBe(0);
+  });
+
+  it('reports a file that does not parse with its diagnostics and leaves it untouched', async () => {
+    const dir = workspace({ 'p/bad.policy': broken, 'p/good.policy': messy });
+    const r = await run(['p'], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('p/bad.policy:2:1: error BYL1004');
+    expect(r.err).toContain('  1 | let a = 1 +');
+    expect(r.out).toContain('1 file formatted, 0 unchanged, 1 file not parsed, left as they are');
+    expect(readFileSync(join(dir, 'p/bad.policy'), 'utf8')).toBe(broken);
+    expect(readFileSync(join(dir, 'p/good.policy'), 'utf8')).toBe(tidy);
+  });
+
+  it('follows a .prettierrc next to the files', async () => {
+    const long = 'criterion silver "产业带银牌服务商" cites "银牌标准": paid_orders >= 900万 and active_merchants >= 1000\n';
+    const dir = workspace({ 'p/a.policy': long, '.prettierrc': '{ "printWidth": 120 }\n' });
+    expect((await run(['--check', 'p'], dir)).code).toBe(0);
+  });
+
+  it('is a command of bylaw, with usage errors', async () => {
+    const dir = workspace({ 'p/a.policy': tidy });
+    expect((await run(['p'], dir, 'main')).code).toBe(0);
+    expect((await run(['--help'], dir, 'main')).out).toContain('bylaw fmt [--check] [paths…]');
+    const missing = await run(['nope'], dir, 'main');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe('bylaw: no such file or folder: nope');
+    expect((await run([], dir, 'main')).code).toBe(2);
+    expect((await run(['--bogus'], dir, 'main')).code).toBe(2);
+  });
+});
