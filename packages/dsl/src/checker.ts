@@ -106,12 +106,25 @@ const DEFAULT_ZONE = 'Asia/Shanghai';
  * ```
  */
 export function check(inputs: readonly SourceInput[], options: CheckOptions = {}): CheckResult {
+  suggestionBudget = SUGGESTION_BUDGET;
+  try {
+    return checkFiles(inputs, options);
+  } finally {
+    suggestionBudget = Infinity;
+  }
+}
+
+function checkFiles(inputs: readonly SourceInput[], options: CheckOptions): CheckResult {
   const limits = { ...defaultLimits, ...options.limits };
   const diagnostics: Diagnostic[] = [];
+  // Not diagnostics.push(...many): a hostile file can have more diagnostics than the stack holds arguments.
+  const add = (ds: readonly Diagnostic[]) => {
+    for (const d of ds) diagnostics.push(d);
+  };
   const files = new Map<string, { text: string; ast: A.SourceFile; ok: boolean }>();
   const load = (path: string, text: string) => {
     const parsed = parse(text, path, limits);
-    diagnostics.push(...parsed.diagnostics);
+    add(parsed.diagnostics);
     const entry = { text, ast: parsed.ast, ok: !parsed.diagnostics.some((d) => d.severity === 'error') };
     files.set(path, entry);
     return entry;
@@ -181,10 +194,14 @@ export function check(inputs: readonly SourceInput[], options: CheckOptions = {}
     if (!entry.ok || libs.some((l) => !files.get(l)!.ok)) continue;
     const checker = new FileChecker(path, entry.text, entry.ast, libs.map((l) => ({ path: l, ...files.get(l)! })));
     const result = checker.run();
-    diagnostics.push(...result.diagnostics);
-    if (result.policy && !result.diagnostics.some((d) => d.severity === 'error')) policies.push(result.policy);
+    add(result.diagnostics);
+    if (result.policy && !result.diagnostics.some((d) => d.severity === 'error')) {
+      const tooDeep = checkEvaluationDepth(result.policy, limits.maxNestingDepth);
+      if (tooDeep) add([tooDeep]);
+      else policies.push(result.policy);
+    }
   }
-  diagnostics.push(...checkAcrossPolicies(policies, [...files.values()].map((f) => f.ast), files, options.knownPolicies ?? []));
+  add(checkAcrossPolicies(policies, [...files.values()].map((f) => f.ast), files, options.knownPolicies ?? []));
   return {
     policies,
     diagnostics: dedupe(sortDiagnostics(diagnostics)),
@@ -443,12 +460,14 @@ class FileChecker {
   private enumType(decl: A.EnumDecl): EnumType {
     const byDataValue = new Map<string, number>();
     const members: string[] = [];
+    const declared = new Set<string>();
     decl.members.forEach((m, i) => {
-      if (members.includes(m.name.name)) {
+      if (declared.has(m.name.name)) {
         this.report('BYL2010', m.name.span, `enum member ${m.name.name} is declared twice`);
         return;
       }
       members.push(m.name.name);
+      declared.add(m.name.name);
       const dataValue = m.value?.value ?? m.name.name;
       if (byDataValue.has(dataValue)) this.report('BYL2010', m.span, `two members of ${decl.name.name} have the data value ${JSON.stringify(dataValue)}`);
       byDataValue.set(dataValue, i);
@@ -507,7 +526,7 @@ class FileChecker {
         const t = this.resolvedTypes.get(ref.name.name);
         if (t) return t;
         this.report('BYL2002', ref.span, `unknown type ${ref.name.name}`, {
-          hint: suggest(ref.name.name, [...this.typeDecls.keys(), 'bool', 'number', 'string', 'date', 'datetime']) ?? 'declare it with type … { } or enum … { }, or import the file that declares it',
+          hint: (suggestionBudget > 0 ? suggest(ref.name.name, [...this.typeDecls.keys(), 'bool', 'number', 'string', 'date', 'datetime']) : undefined) ?? 'declare it with type … { } or enum … { }, or import the file that declares it',
         });
         return Types.error;
       }
@@ -568,9 +587,9 @@ class FileChecker {
       if (seen.has(k)) this.report('BYL2015', e.key.span, `table ${decl.name.name} has two rows for ${k}`);
       seen.add(k);
       if (key.kind === 'enum') {
-        if (e.key.kind !== 'Identifier' || !key.members.includes(e.key.name)) {
+        if (e.key.kind !== 'Identifier' || !memberIndex(key).has(e.key.name)) {
           this.report('BYL2005', e.key.span, `${k} is not a member of ${key.name}`, {
-            hint: suggest(k, key.members) ?? `members: ${key.members.join(', ')}`,
+            hint: suggest(k, key.members) ?? `members: ${some(key.members, key.members.length)}`,
           });
         }
       } else if (key.kind === 'string' && e.key.kind !== 'StringLiteral') {
@@ -726,7 +745,7 @@ class FileChecker {
       for (const target of rule.grantedTo) {
         if (!grantable.has(target.name)) {
           this.report('BYL3010', target.span, `benefit ${rule.id.name} is granted to ${target.name}, which is not a tier or outcome`, {
-            hint: suggest(target.name, [...grantable]) ?? (grantable.size ? `tiers and outcomes: ${[...grantable].join(', ')}` : 'declare tiers or outcomes first'),
+            hint: (suggestionBudget > 0 ? suggest(target.name, [...grantable]) : undefined) ?? (grantable.size ? `tiers and outcomes: ${some(grantable, grantable.size)}` : 'declare tiers or outcomes first'),
           });
         }
       }
@@ -737,17 +756,23 @@ class FileChecker {
   /** A better tier asking less than a worse one on the same quantity is almost always a slip. */
   private checkMonotonicTiers(tiers: A.TierRule[]) {
     const thresholds = tiers.map((t) => this.lowerBounds(t.body, new Set()));
-    for (let better = 0; better < tiers.length; better++) {
-      for (let worse = better + 1; worse < tiers.length; worse++) {
-        for (const [quantity, hi] of thresholds[better]!) {
-          const lo = thresholds[worse]!.get(quantity);
-          if (lo && hi.value < lo.value) {
-            this.report('BYL3011', hi.span, `tier ${tiers[better]!.id.name} asks ${quantity} ≥ ${hi.raw}, less than tier ${tiers[worse]!.id.name} (${lo.raw})`, {
-              hint: 'tiers are ordered best first; a better tier should not ask less on the same quantity',
-              related: [{ file: this.path, span: lo.span, message: `the ${tiers[worse]!.id.name} threshold` }],
-            });
-          }
+    // Per quantity, the highest threshold among the tiers after each one (a suffix maximum): one
+    // warning per tier and quantity, in linear time, however many tiers a file has.
+    const highestAfter = new Map<string, { value: number; raw: string; span: A.Span; tier: number }>();
+    for (let better = tiers.length - 1; better >= 0; better--) {
+      for (const [quantity, hi] of thresholds[better]!) {
+        const lo = highestAfter.get(quantity);
+        if (lo && hi.value < lo.value) {
+          const worse = lo.tier;
+          this.report('BYL3011', hi.span, `tier ${tiers[better]!.id.name} asks ${quantity} ≥ ${hi.raw}, less than tier ${tiers[worse]!.id.name} (${lo.raw})`, {
+            hint: 'tiers are ordered best first; a better tier should not ask less on the same quantity',
+            related: [{ file: this.path, span: lo.span, message: `the ${tiers[worse]!.id.name} threshold` }],
+          });
         }
+      }
+      for (const [quantity, b] of thresholds[better]!) {
+        const cur = highestAfter.get(quantity);
+        if (!cur || b.value >= cur.value) highestAfter.set(quantity, { ...b, tier: better });
       }
     }
   }
@@ -851,8 +876,10 @@ class FileChecker {
         return Types.datetime;
       case 'PeriodExpr': {
         const n = Number(node.length.amount.value);
-        if (!Number.isInteger(n) || n < 1) {
-          this.report('BYL2004', node.length.amount.span, 'a window is a whole number of units, at least 1');
+        // Windows are computed in whole milliseconds (hours) or days: beyond that the calendar cannot count.
+        const most = node.length.unit === 'hour' ? MAX_WINDOW_HOURS : Number.MAX_SAFE_INTEGER;
+        if (!Number.isInteger(n) || n < 1 || n > most) {
+          this.report('BYL2004', node.length.amount.span, `a window is a whole number of units, from 1 to ${most}`);
         }
         if (node.length.natural && (node.length.unit === 'hour' || node.length.unit === 'day')) {
           this.report('BYL2004', node.length.span, 'natural windows are months or years', { hint: 'write last 3 natural months, or last 30 days' });
@@ -878,10 +905,10 @@ class FileChecker {
           const r = this.lookup(node.object.name);
           if (r?.kind === 'enumType') {
             this.names.set(node.object, r);
-            const index = r.enum.members.indexOf(node.member.name);
+            const index = memberIndex(r.enum).get(node.member.name) ?? -1;
             if (index < 0) {
               this.report('BYL2005', node.member.span, `${node.member.name} is not a member of ${r.enum.name}`, {
-                hint: suggest(node.member.name, r.enum.members) ?? `members: ${r.enum.members.join(', ')}`,
+                hint: suggest(node.member.name, r.enum.members) ?? `members: ${some(r.enum.members, r.enum.members.length)}`,
               });
               return Types.error;
             }
@@ -900,7 +927,7 @@ class FileChecker {
         const field = objectType.fields.get(node.member.name);
         if (!field) {
           this.report('BYL2003', node.member.span, `${objectType.name} has no field ${node.member.name}`, {
-            hint: suggest(node.member.name, [...objectType.fields.keys()]) ?? `fields: ${[...objectType.fields.keys()].join(', ')}`,
+            hint: (suggestionBudget > 0 ? suggest(node.member.name, [...objectType.fields.keys()]) : undefined) ?? `fields: ${some(objectType.fields.keys(), objectType.fields.size)}`,
           });
           return Types.error;
         }
@@ -987,16 +1014,16 @@ class FileChecker {
     }
     // A bare enum member: from the expected type, else the one enum that has it.
     if (expected?.kind === 'enum') {
-      const index = expected.members.indexOf(node.name);
+      const index = memberIndex(expected).get(node.name) ?? -1;
       if (index >= 0) {
         this.names.set(node, { kind: 'enumMember', enum: expected, index });
         return expected;
       }
     }
-    const owners = this.enums.filter((e) => e.members.includes(node.name));
+    const owners = this.enums.filter((e) => memberIndex(e).has(node.name));
     if (owners.length === 1) {
       const e = owners[0]!;
-      this.names.set(node, { kind: 'enumMember', enum: e, index: e.members.indexOf(node.name) });
+      this.names.set(node, { kind: 'enumMember', enum: e, index: memberIndex(e).get(node.name)! });
       return e;
     }
     if (owners.length > 1) {
@@ -1011,16 +1038,19 @@ class FileChecker {
     }
     if (expected?.kind === 'enum') {
       this.report('BYL2005', node.span, `${node.name} is not a member of ${expected.name}`, {
-        hint: suggest(node.name, expected.members) ?? `members: ${expected.members.join(', ')}`,
+        hint: suggest(node.name, expected.members) ?? `members: ${some(expected.members, expected.members.length)}`,
       });
       return Types.error;
     }
-    const candidates = [
-      ...this.scopes.flatMap((s) => [...s.keys()]),
-      ...(this.subjectName ? [this.subjectName] : []),
-      ...this.values.keys(),
-      ...this.enums.flatMap((e) => e.members),
-    ];
+    const candidates =
+      suggestionBudget > 0
+        ? [
+            ...this.scopes.flatMap((s) => [...s.keys()]),
+            ...(this.subjectName ? [this.subjectName] : []),
+            ...this.values.keys(),
+            ...this.enums.flatMap((e) => e.members),
+          ]
+        : [];
     this.report('BYL2001', node.span, `unknown name ${node.name}`, {
       hint: suggest(node.name, candidates) ?? 'declare it with let, param, placeholder, table or criterion',
     });
@@ -1229,7 +1259,8 @@ function checkAcrossPolicies(
   // References: unknown ids and cycles.
   const known = new Set([...byId.keys(), ...knownPolicies]);
   // Files that failed to check still declare their ids (so we do not report them as unknown).
-  for (const ast of asts) if (ast.header) known.add(ast.header.id.text);
+  // (A file with syntax errors may have a header without an id: error recovery builds partial nodes.)
+  for (const ast of asts) if (ast.header?.id) known.add(ast.header.id.text);
   for (const p of policies) {
     for (const node of satisfiesNodes(p)) {
       if (!known.has(node.policy.text)) {
@@ -1300,6 +1331,90 @@ export function satisfiesNodes(p: CheckedPolicy): A.SatisfiesExpr[] {
 }
 
 // ---------------------------------------------------------------------------
+// Evaluation depth
+
+/**
+ * How deeply evaluating a policy nests, counting through the lets and criteria
+ * its expressions name. Each expression is within `maxNestingDepth` (the parser
+ * sees to that), but a chain of thousands of small lets, each naming the one
+ * before, is thousands of levels deep for everything after the checker (the
+ * compiler, the generated code, the evaluator), which would run out of stack.
+ * Computed without recursion. Returns a BYL4001 diagnostic when too deep.
+ */
+function checkEvaluationDepth(p: CheckedPolicy, maxDepth: number): Diagnostic | undefined {
+  type Definition = A.LetDecl | A.CriterionDecl;
+  const depthOf = new Map<Definition, number>();
+  // The depth of an expression tree, and the definitions it names whose depth is not known yet.
+  const walk = (root: unknown): { depth: number; missing: Definition[] } => {
+    let depth = 0;
+    const missing: Definition[] = [];
+    const stack: [unknown, number][] = [[root, 0]];
+    while (stack.length > 0) {
+      const [node, parent] = stack.pop()!;
+      if (node === null || typeof node !== 'object') continue;
+      if (Array.isArray(node)) {
+        for (const x of node) stack.push([x, parent]);
+        continue;
+      }
+      const rec = node as { kind?: string };
+      // Counted as the parser counts after parsing (an item of a block and a name are not levels).
+      const d = rec.kind === undefined || rec.kind === 'CriterionItem' || rec.kind === 'Identifier' ? parent : parent + 1;
+      depth = Math.max(depth, d);
+      if (rec.kind === 'NameRef') {
+        const r = p.names.get(node as A.NameRef);
+        if (r?.kind === 'let' || r?.kind === 'criterion') {
+          const known = depthOf.get(r.decl);
+          if (known === undefined) missing.push(r.decl);
+          else depth = Math.max(depth, d + known);
+        }
+      }
+      for (const key in rec) if (key !== 'span') stack.push([(rec as Record<string, unknown>)[key], d]);
+    }
+    return { depth, missing };
+  };
+  const depthOfDefinition = (start: Definition): number => {
+    const work: Definition[] = [start];
+    const started = new Set<Definition>();
+    while (work.length > 0) {
+      const def = work.at(-1)!;
+      if (depthOf.has(def)) {
+        work.pop();
+        continue;
+      }
+      const { depth, missing } = walk(def.kind === 'LetDecl' ? def.value : def.body);
+      // The checker rejects cycles; should one get here, its back edge counts as depth 0.
+      const todo = missing.filter((m) => !depthOf.has(m) && !started.has(m));
+      if (todo.length === 0) {
+        depthOf.set(def, depth);
+        work.pop();
+      } else {
+        started.add(def);
+        for (const m of todo) work.push(m);
+      }
+    }
+    return depthOf.get(start)!;
+  };
+  const tooDeep = (node: { span: A.Span }, name: string, depth: number, file: string) =>
+    diagnostic('BYL4001', file, node.span, `${name} nests ${depth} levels deep, counting the lets and criteria it uses; the limit is ${maxDepth}`, {
+      hint: 'shorten the chain of definitions that refer to one another, or raise limits.maxNestingDepth',
+    });
+  for (const def of [...p.lets, ...p.criteria]) {
+    const depth = depthOfDefinition(def);
+    if (depth > maxDepth) {
+      const id = def.kind === 'LetDecl' ? def.name : def.id;
+      return tooDeep(id, id.name, depth, p.declarationFiles?.get(def) ?? p.file);
+    }
+  }
+  for (const rule of p.decide.rules) {
+    if (!('body' in rule)) continue;
+    for (const m of walk(rule.body).missing) depthOfDefinition(m);
+    const depth = walk(rule.body).depth;
+    if (depth > maxDepth) return tooDeep(rule, 'this rule', depth, p.file);
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
 // Helpers
 
 function elementOf(t: Type): Type | undefined {
@@ -1341,8 +1456,45 @@ function headerWord(kind: A.HeaderItem['kind']): string {
   return { VersionItem: 'version', PublishedItem: 'published', EffectiveItem: 'effective', SourceItem: 'source', TimezoneItem: 'timezone', NoteItem: 'note' }[kind];
 }
 
+/** Each member's index (the first, as indexOf): enums may have thousands of members and as many uses. */
+const memberIndexes = new WeakMap<EnumType, Map<string, number>>();
+function memberIndex(e: EnumType): Map<string, number> {
+  let index = memberIndexes.get(e);
+  if (!index) {
+    index = new Map();
+    e.members.forEach((m, i) => index!.has(m) || index!.set(m, i));
+    memberIndexes.set(e, index);
+  }
+  return index;
+}
+
+/** Names for a hint: the first dozen and how many in all (a hint never copies a 10,000-member enum). */
+function some(names: Iterable<string>, total: number): string {
+  const shown: string[] = [];
+  for (const name of names) {
+    if (shown.length === 12) break;
+    shown.push(name);
+  }
+  return total > shown.length ? `${shown.join(', ')}, … (${total} in all)` : shown.join(', ');
+}
+
+/** The largest `last N hours`: N hours in milliseconds must be a safe integer. */
+const MAX_WINDOW_HOURS = Math.floor(Number.MAX_SAFE_INTEGER / 3_600_000);
+
+/**
+ * Candidate names that "did you mean" hints may still compare in the running
+ * {@link check} (Infinity outside it). A file full of unknown names would
+ * otherwise cost (unknown names × declared names) edit distances.
+ */
+let suggestionBudget = Infinity;
+const SUGGESTION_BUDGET = 200_000;
+/** Names longer than this get no "did you mean" (edit distance is quadratic in the length). */
+const MAX_SUGGESTED_NAME = 100;
+
 /** "did you mean …?" for the closest candidate within a small edit distance. */
 export function suggest(name: string, candidates: readonly string[]): string | undefined {
+  if (suggestionBudget <= 0 || name.length > MAX_SUGGESTED_NAME) return undefined;
+  suggestionBudget -= candidates.length;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of new Set(candidates)) {
@@ -1355,7 +1507,7 @@ export function suggest(name: string, candidates: readonly string[]): string | u
 }
 
 function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return Infinity;
+  if (Math.abs(a.length - b.length) > 3 || b.length > MAX_SUGGESTED_NAME) return Infinity;
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

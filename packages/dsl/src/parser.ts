@@ -160,6 +160,20 @@ class PolicyParser extends EmbeddedActionsParser {
     });
   }
 
+  /**
+   * Parse a nested part, counting one level of nesting. The level is given back
+   * even when a syntax error unwinds the part (Chevrotain recovers from it further
+   * up), so that many syntax errors never add up to "nesting too deep".
+   */
+  private nested<R>(part: () => R): R {
+    this.enter();
+    try {
+      return part();
+    } finally {
+      this.leave();
+    }
+  }
+
   resetDepth(): void {
     this.depth = 0;
   }
@@ -369,8 +383,7 @@ class PolicyParser extends EmbeddedActionsParser {
   });
 
   private typeRef = this.RULE('typeRef', (): A.TypeRef => {
-    this.enter();
-    const result = this.OR([
+    return this.nested(() => this.OR([
       {
         ALT: () => {
           const t = this.OR2([
@@ -414,9 +427,7 @@ class PolicyParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ kind: 'NamedType' as const, span: name.span, name }));
         },
       },
-    ]);
-    this.leave();
-    return result;
+    ]));
   });
 
   // ------------------------------------------------------------ definitions
@@ -536,10 +547,7 @@ class PolicyParser extends EmbeddedActionsParser {
       {
         GATE: () => this.isCombinatorStart(),
         ALT: () => {
-          this.enter();
-          const c = this.SUBRULE(this.combinator);
-          this.leave();
-          return c;
+          return this.nested(() => this.SUBRULE(this.combinator));
         },
       },
       { ALT: () => this.SUBRULE(this.expression) },
@@ -734,8 +742,7 @@ class PolicyParser extends EmbeddedActionsParser {
   // ------------------------------------------------------------ expressions
 
   public expression = this.RULE('expression', (): A.Expression => {
-    this.enter();
-    const result = this.OR([
+    return this.nested(() => this.OR([
       {
         ALT: () => {
           const kw = this.CONSUME(T.If);
@@ -754,9 +761,7 @@ class PolicyParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => this.SUBRULE(this.orExpr) },
-    ]);
-    this.leave();
-    return result;
+    ]));
   });
 
   private orExpr = this.RULE('orExpr', (): A.Expression => {
@@ -784,9 +789,7 @@ class PolicyParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const kw = this.CONSUME(T.Not);
-          this.enter();
-          const operand = this.SUBRULE(this.notExpr);
-          this.leave();
+          const operand = this.nested(() => this.SUBRULE(this.notExpr));
           return this.ACTION(() => ({
             kind: 'UnaryExpr' as const,
             span: spanOf(kw, operand.span),
@@ -919,9 +922,7 @@ class PolicyParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const op = this.CONSUME(T.Minus);
-          this.enter();
-          const operand = this.SUBRULE(this.unary);
-          this.leave();
+          const operand = this.nested(() => this.SUBRULE(this.unary));
           return this.ACTION(() => ({
             kind: 'UnaryExpr' as const,
             span: spanOf(op, operand.span),
@@ -1344,17 +1345,36 @@ export function parse(text: string, file = '<input>', limits: Partial<Limits> = 
   try {
     ast = parser.file() ?? empty;
   } catch (e) {
-    if (!(e instanceof NestingTooDeep) && !(e instanceof RangeError)) throw e;
+    if (!(e instanceof NestingTooDeep) && !(e instanceof RangeError)) {
+      // With error recovery a rule can return undefined, which an action may then read
+      // (`right.span`). That happens only after a syntax error: report the syntax errors
+      // (the AST would be incomplete anyway) instead of throwing.
+      if (parser.errors.length === 0) throw e;
+      for (const err of parser.errors) diagnostics.push(syntaxDiagnostic(err, file, text));
+      addExtra(diagnostics, parser.extra, text.length);
+      return { ast: empty, diagnostics: sortDiagnostics(diagnostics) };
+    }
     const at = e instanceof NestingTooDeep ? spanOf(e.token) : { start: 0, end: 0 };
+    // A RangeError is the stack running out first (a limit raised beyond what the parser's recursion can take).
+    const message = e instanceof NestingTooDeep ? `nesting is deeper than ${maxNestingDepth} levels` : `nesting is too deep to parse: the stack ran out before ${maxNestingDepth} levels`;
     diagnostics.push(
-      diagnostic('BYL4001', file, Number.isNaN(at.start) ? { start: text.length, end: text.length } : at, `nesting is deeper than ${maxNestingDepth} levels`, {
+      diagnostic('BYL4001', file, Number.isNaN(at.start) ? { start: text.length, end: text.length } : at, message, {
         hint: 'name the inner parts with let definitions or criteria, or raise limits.maxNestingDepth',
       }),
     );
     return { ast: empty, diagnostics };
   }
   for (const e of parser.errors) diagnostics.push(syntaxDiagnostic(e, file, text));
-  diagnostics.push(...parser.extra);
+  addExtra(diagnostics, parser.extra, text.length);
+  const tooDeep = repairSpansAndMeasureDepth(ast, text.length, maxNestingDepth);
+  if (tooDeep) {
+    diagnostics.push(
+      diagnostic('BYL4001', file, tooDeep, `nesting is deeper than ${maxNestingDepth} levels`, {
+        hint: 'name the inner parts with let definitions or criteria, or raise limits.maxNestingDepth',
+      }),
+    );
+    return { ast: empty, diagnostics: sortDiagnostics(diagnostics) };
+  }
   const comments: A.Comment[] = lexed.comments.map((c) => ({
     kind: 'Comment',
     span: spanOf(c),
@@ -1362,6 +1382,62 @@ export function parse(text: string, file = '<input>', limits: Partial<Limits> = 
     block: c.tokenType === T.BlockComment,
   }));
   return { ast: { ...ast, span: { start: 0, end: text.length }, comments }, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * Add the diagnostics found by grammar actions. Not `push(...extra)`: a hostile file can
+ * have more of them than the stack holds arguments. A diagnostic about a token that
+ * error recovery invented (it has no offsets: an empty date or number where one was
+ * missing) is dropped, since the syntax error already reports the missing token; one
+ * that merely ends at such a token is cut at its start.
+ */
+function addExtra(diagnostics: Diagnostic[], extra: readonly Diagnostic[], length: number): void {
+  const valid = (n: number) => Number.isInteger(n) && n >= 0 && n <= length;
+  for (const d of extra) {
+    if (!valid(d.span.start)) continue;
+    diagnostics.push(valid(d.span.end) && d.span.end >= d.span.start ? d : { ...d, span: { start: d.span.start, end: d.span.start } });
+  }
+}
+
+/**
+ * Walk the AST without recursion, after parsing:
+ *  - give every node a span inside the file: nodes built from tokens that error
+ *    recovery invented have no offsets (NaN), so they get the position of their parent;
+ *  - find the first node nested deeper than `maxDepth` (counted from its declaration).
+ *    Chains such as `a + b + …`, `a and b and …` or `m.r.r.r` are parsed by loops, so the
+ *    parser's own count does not see them, but everything after the parser recurses on them.
+ * Returns the span of the first node too deep, if any.
+ */
+function repairSpansAndMeasureDepth(ast: A.SourceFile, length: number, maxDepth: number): A.Span | undefined {
+  const valid = (n: number) => Number.isInteger(n) && n >= 0 && n <= length;
+  const stack: { node: unknown; depth: number; at: number }[] = [];
+  for (const d of [ast.header, ...ast.imports, ...ast.declarations]) if (d) stack.push({ node: d, depth: 0, at: 0 });
+  while (stack.length > 0) {
+    const { node, depth, at } = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (const x of node) stack.push({ node: x, depth, at });
+      continue;
+    }
+    const rec = node as { kind?: unknown; span?: Mutable<A.Span> };
+    let here = at;
+    const span = rec.span;
+    if (span && typeof span === 'object') {
+      if (!valid(span.start)) span.start = valid(span.end) ? span.end : at;
+      if (!valid(span.end) || span.end < span.start) span.end = span.start;
+      here = span.start;
+    }
+    // Levels as an author sees them: an item of an `all of` block is not a level of its own (the block
+    // is), nor is a name; every operator, member access and index is (a chain is nested for the checker).
+    const d = rec.kind === undefined || rec.kind === 'CriterionItem' || rec.kind === 'Identifier' ? depth : depth + 1;
+    if (d > maxDepth && span) return { start: span.start, end: span.end };
+    for (const key in rec) {
+      if (key === 'span') continue;
+      const child = (rec as Record<string, unknown>)[key];
+      if (child !== null && typeof child === 'object') stack.push({ node: child, depth: d, at: here });
+    }
+  }
+  return undefined;
 }
 
 function syntaxDiagnostic(e: IRecognitionException, file: string, text: string): Diagnostic {

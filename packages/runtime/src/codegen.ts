@@ -35,6 +35,8 @@ export interface CodegenHost<Ctx> {
   isRawData(e: A.Expression): boolean;
   readonly maxStringLength: number;
   readonly maxListLength: number;
+  /** The interpreter's step budget: generated loops count list elements as its aggregations do. */
+  readonly maxSteps: number;
 }
 
 /**
@@ -46,19 +48,34 @@ export type RulesFunction<Ctx> = (ctx: Ctx, out: (boolean | undefined)[]) => unk
 
 const inherited = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-/** Generate the rules function for a policy's rule bodies, in order. */
+/**
+ * The most temporaries generated code may use. Each is a local of a generated function;
+ * a function with hundreds of thousands of locals (a combinator of 100,000 items) has a
+ * frame larger than the stack. Beyond this a policy is left to the interpreter.
+ */
+export const MAX_GENERATED_TEMPORARIES = 20_000;
+
+/**
+ * Generate the rules function for a policy's rule bodies, in order; undefined when the
+ * policy is too large for generated code (see {@link MAX_GENERATED_TEMPORARIES}).
+ */
 export function generateRules<Ctx>(
   host: CodegenHost<Ctx>,
   bodies: readonly A.CriterionBody[],
   epilogue: (constant: (value: unknown) => string) => string[] = () => [],
-): { fn: RulesFunction<Ctx>; source: string } {
+): { fn: RulesFunction<Ctx>; source: string } | undefined {
   const g = new Generator(host);
   const lines: string[] = [];
-  bodies.forEach((b, i) => {
-    const { code, result } = g.capture(() => g.body(b));
-    lines.push('{', ...code, `out[${i}] = ${result};`, '}');
-  });
-  lines.push(...epilogue((v) => g.constant(v)));
+  for (let i = 0; i < bodies.length; i++) {
+    if (g.temporaries > MAX_GENERATED_TEMPORARIES) return undefined;
+    const { code, result } = g.capture(() => g.body(bodies[i]!));
+    // Line by line, not spread as arguments: a rule's code can have more lines than the stack holds arguments.
+    lines.push('{');
+    for (const l of code) lines.push(l);
+    lines.push(`out[${i}] = ${result};`, '}');
+  }
+  if (g.temporaries > MAX_GENERATED_TEMPORARIES) return undefined;
+  for (const l of epilogue((v) => g.constant(v))) lines.push(l);
   const source = [
     '"use strict";',
     ...g.prelude,
@@ -88,6 +105,11 @@ class Generator<Ctx> {
   readonly prelude: string[] = [];
   private out: string[] = [];
   private temp = 0;
+
+  /** How many temporaries (locals) the generated code has used so far. */
+  get temporaries(): number {
+    return this.temp;
+  }
   private readonly lets = new Map<A.LetDecl, string>();
   private readonly criteria = new Map<A.CriterionDecl, string>();
 
@@ -107,8 +129,19 @@ class Generator<Ctx> {
     return `t${this.temp++}`;
   }
 
-  private emit(...lines: string[]): void {
-    this.out.push(...lines);
+  /** Append lines; arrays (captured code) are appended element by element, never spread as arguments. */
+  private emit(...parts: (string | readonly string[])[]): void {
+    for (const p of parts) {
+      if (typeof p === 'string') this.out.push(p);
+      else for (const l of p) this.out.push(l);
+    }
+  }
+
+  /** A function of the prelude around captured code. */
+  private preludeFunction(head: readonly string[], code: readonly string[], tail: readonly string[]): void {
+    for (const l of head) this.prelude.push(l);
+    for (const l of code) this.prelude.push('  ' + l);
+    for (const l of tail) this.prelude.push(l);
   }
 
   /** Run a generator step into a fresh statement buffer. */
@@ -143,7 +176,7 @@ class Generator<Ctx> {
       this.emit(`let ${t} = 0, ${u} = 0;`);
       for (const item of b.items) {
         const { code, result } = this.capture(() => this.body(item.body));
-        this.emit('{', ...code, `if (${result} === true) ${t}++; else if (${result} === undefined) ${u}++;`, '}');
+        this.emit('{', code, `if (${result} === true) ${t}++; else if (${result} === undefined) ${u}++;`, '}');
       }
       this.emit(`const ${r} = ${t} >= ${need} ? true : ${t} + ${u} < ${need} ? false : undefined;`);
       return r;
@@ -151,17 +184,15 @@ class Generator<Ctx> {
     // all: false decides; any: true decides. Later items run only while undecided.
     const decisive = b.mode === 'all' ? 'false' : 'true';
     const neutral = b.mode === 'all' ? 'true' : 'false';
-    this.emit(`let ${r} = ${neutral};`);
-    let close = 0;
-    b.items.forEach((item, i) => {
+    // One flat labelled block left by `break` (not one nested `if` per item: a combinator of
+    // 100,000 items would nest the generated code deeper than the JavaScript parser can go).
+    const done = this.t();
+    this.emit(`let ${r} = ${neutral};`, `${done}: {`);
+    for (const item of b.items) {
       const { code, result } = this.capture(() => this.body(item.body));
-      if (i > 0) {
-        this.emit(`if (${r} !== ${decisive}) {`);
-        close++;
-      }
-      this.emit(...code, `if (${result} === ${decisive}) ${r} = ${decisive}; else if (${result} === undefined) ${r} = undefined;`);
-    });
-    for (let i = 0; i < close; i++) this.emit('}');
+      this.emit(code, `if (${result} === ${decisive}) { ${r} = ${decisive}; break ${done}; } else if (${result} === undefined) ${r} = undefined;`);
+    }
+    this.emit('}');
     return r;
   }
 
@@ -172,14 +203,10 @@ class Generator<Ctx> {
       this.criteria.set(decl, name);
       const slot = this.host.criterionSlot(decl);
       const { code, result } = this.capture(() => this.body(decl.body));
-      this.prelude.push(
-        `function ${name}(ctx) {`,
-        `  if (ctx.criterionGen[${slot}] === ctx.gen) return ctx.criteria[${slot}];`,
-        ...code.map((l) => '  ' + l),
-        `  ctx.criteria[${slot}] = ${result};`,
-        `  ctx.criterionGen[${slot}] = ctx.gen;`,
-        `  return ${result};`,
-        '}',
+      this.preludeFunction(
+        [`function ${name}(ctx) {`, `  if (ctx.criterionGen[${slot}] === ctx.gen) return ctx.criteria[${slot}];`],
+        code,
+        [`  ctx.criteria[${slot}] = ${result};`, `  ctx.criterionGen[${slot}] = ctx.gen;`, `  return ${result};`, '}'],
       );
     }
     const v = this.t();
@@ -194,14 +221,10 @@ class Generator<Ctx> {
       this.lets.set(decl, name);
       const slot = this.host.letSlot(decl);
       const { code, result } = this.capture(() => this.expr(decl.value));
-      this.prelude.push(
-        `function ${name}(ctx) {`,
-        `  if (ctx.letGen[${slot}] === ctx.gen) return ctx.lets[${slot}];`,
-        ...code.map((l) => '  ' + l),
-        `  ctx.lets[${slot}] = ${result};`,
-        `  ctx.letGen[${slot}] = ctx.gen;`,
-        `  return ${result};`,
-        '}',
+      this.preludeFunction(
+        [`function ${name}(ctx) {`, `  if (ctx.letGen[${slot}] === ctx.gen) return ctx.lets[${slot}];`],
+        code,
+        [`  ctx.lets[${slot}] = ${result};`, `  ctx.letGen[${slot}] = ctx.gen;`, `  return ${result};`, '}'],
       );
     }
     const v = this.t();
@@ -240,7 +263,7 @@ class Generator<Ctx> {
         const v = this.t();
         const a = this.capture(() => this.expr(e.then));
         const b = this.capture(() => this.expr(e.otherwise));
-        this.emit(`let ${v};`, `if (${c} === true) {`, ...a.code, `${v} = ${a.result};`, `} else if (${c} === false) {`, ...b.code, `${v} = ${b.result};`, '}');
+        this.emit(`let ${v};`, `if (${c} === true) {`, a.code, `${v} = ${a.result};`, `} else if (${c} === false) {`, b.code, `${v} = ${b.result};`, '}');
         return v;
       }
       case 'AggregateExpr':
@@ -349,7 +372,7 @@ class Generator<Ctx> {
         `let ${v};`,
         `if (${a} === ${decisive}) ${v} = ${decisive};`,
         'else {',
-        ...right.code,
+        right.code,
         `${v} = ${right.result} === ${decisive} ? ${decisive} : ${a} === undefined || ${right.result} === undefined ? undefined : ${op === 'and' ? 'true' : 'false'};`,
         '}',
       );
@@ -370,7 +393,8 @@ class Generator<Ctx> {
       this.emit(`const ${v} = ${a} === undefined ? undefined : ${op === 'not in' ? '!' : ''}${this.k(set)}.has(${a});`);
       return v;
     }
-    if (op === 'contains' && lt.kind === 'string' && rt.kind === 'string') return this.strict(e, (a, b) => `${a}.includes(${b})`);
+    // Like the interpreter, `contains` evaluates its right side even when the left is unknown (for its data errors).
+    if (op === 'contains' && lt.kind === 'string' && rt.kind === 'string') return this.strict(e, (a, b) => `${a}.includes(${b})`, true);
     if ((op === 'in' || op === 'not in') && rt.kind === 'list' && this.host.isRawData(e.right)) {
       const el = rt.element;
       const path = this.staticPath(e.right);
@@ -402,12 +426,15 @@ class Generator<Ctx> {
     // For enums the data holds member strings: compare their member index.
     const match = el.kind === 'enum' ? `${this.k(el.byDataValue)}.get(${x}) === ${a}` : `${x} === ${a}`;
     const constant = isLiteralCode(a);
+    // The list is read even when the left side is unknown, as the interpreter does (for its data errors).
+    // A list over the limits goes to the interpreter, which reports it; otherwise its length counts as steps.
     this.emit(
       `let ${v};`,
+      right.code,
       constant ? '{' : `if (${a} !== undefined) {`,
-      ...right.code,
-      `  if (${list} !== undefined && ${list}.length > ${this.host.maxListLength}) ${v} = ${this.k(this.host.closure(e))}(ctx);`,
+      `  if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || ctx.steps + ${list}.length > ${this.host.maxSteps})) ${v} = ${this.k(this.host.closure(e))}(ctx);`,
       `  else if (${list} !== undefined) {`,
+      `    ctx.steps += ${list}.length;`,
       `    let ${unknown} = false;`,
       `    ${v} = false;`,
       `    for (let ${i} = 0; ${i} < ${list}.length; ${i}++) {`,
@@ -428,7 +455,7 @@ class Generator<Ctx> {
   }
 
   /** `left op right` where unknown on either side is unknown; the right side runs only when the left is known. */
-  private strict(e: A.BinaryExpr, combine: (a: string, b: string) => string): string {
+  private strict(e: A.BinaryExpr, combine: (a: string, b: string) => string, alwaysRight = false): string {
     const a = this.expr(e.left);
     const v = this.t();
     const right = this.capture(() => this.expr(e.right));
@@ -437,10 +464,14 @@ class Generator<Ctx> {
       return v;
     }
     if (isLiteralCode(a)) {
-      this.emit(...right.code, `const ${v} = ${right.result} === undefined ? undefined : ${combine(a, right.result)};`);
+      this.emit(right.code, `const ${v} = ${right.result} === undefined ? undefined : ${combine(a, right.result)};`);
       return v;
     }
-    this.emit(`let ${v};`, `if (${a} !== undefined) {`, ...right.code, `${v} = ${right.result} === undefined ? undefined : ${combine(a, right.result)};`, '}');
+    if (alwaysRight) {
+      this.emit(right.code, `const ${v} = ${a} === undefined || ${right.result} === undefined ? undefined : ${combine(a, right.result)};`);
+      return v;
+    }
+    this.emit(`let ${v};`, `if (${a} !== undefined) {`, right.code, `${v} = ${right.result} === undefined ? undefined : ${combine(a, right.result)};`, '}');
     return v;
   }
 
@@ -457,17 +488,23 @@ class Generator<Ctx> {
     const i = this.t();
     const x = this.t();
     const convert = this.k(this.host.converter(sourceType.element));
+    const unknown = this.t();
+    // As the interpreter: a list over the limits goes to it (it reports them), the length counts as steps,
+    // and a missing or bad element makes the sum unknown without stopping the checks of the others.
     this.emit(
       `let ${v};`,
-      `if (${list} !== undefined) {`,
+      `if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || ctx.steps + ${list}.length > ${this.host.maxSteps})) ${v} = ${this.k(this.host.closure(e))}(ctx);`,
+      `else if (${list} !== undefined) {`,
+      `  ctx.steps += ${list}.length;`,
       `  ${v} = 0;`,
+      `  let ${unknown} = false;`,
       `  for (let ${i} = 0; ${i} < ${list}.length; ${i}++) {`,
       `    let ${x} = ${list}[${i}];`,
-      `    if (${x} === undefined || ${x} === null) { ${v} = undefined; break; }`,
-      `    if (typeof ${x} !== "number" || ${x} - ${x} !== 0) { ${x} = H.slow(${convert}, ${x}, ctx, ${this.k(path)} + "[" + ${i} + "]"); if (${x} === undefined) { ${v} = undefined; break; } }`,
-      `    ${v} = Number.isSafeInteger(${v}) && Number.isSafeInteger(${x}) && Number.isSafeInteger(${v} + ${x}) ? ${v} + ${x} : H.add(${v}, ${x});`,
-      `    if (${v} === undefined) break;`,
+      `    if (${x} === undefined || ${x} === null) { ${unknown} = true; continue; }`,
+      `    if (typeof ${x} !== "number" || ${x} - ${x} !== 0) { ${x} = H.slow(${convert}, ${x}, ctx, ${this.k(path)} + "[" + ${i} + "]"); if (${x} === undefined) { ${unknown} = true; continue; } }`,
+      `    if (${v} !== undefined) ${v} = Number.isSafeInteger(${v}) && Number.isSafeInteger(${x}) && Number.isSafeInteger(${v} + ${x}) ? ${v} + ${x} : H.add(${v}, ${x});`,
       '  }',
+      `  if (${unknown}) ${v} = undefined;`,
       '}',
     );
     return v;

@@ -85,8 +85,12 @@ class LimitExceeded extends Error {}
 export interface CompiledPolicy {
   readonly checked: CheckedPolicy;
   readonly stamp: DecisionStamp;
-  /** Evaluate one subject. Never throws on bad data: problems become data errors and unknowns. */
-  evaluate(subject: unknown, options: EvaluateOptions): Decision;
+  /**
+   * Evaluate one subject. Never throws on bad data: problems become data errors and unknowns.
+   * `depth` is how many `satisfies` led here (the registry passes it, so that
+   * {@link RuntimeLimits.maxReferenceDepth} holds along a chain of references); default 0.
+   */
+  evaluate(subject: unknown, options: EvaluateOptions, depth?: number): Decision;
   /**
    * The plain decision (outcome, tier, veto, data errors) without explanations,
    * unknown lists, priorities or benefits: the fast path for batch jobs and hot
@@ -278,8 +282,8 @@ class PolicyCompiler {
       checked: this.p,
       stamp: this.stamp,
       generatedSource: generated?.source,
-      evaluate(subject: unknown, options: EvaluateOptions): Decision {
-        return self.evaluate(subject, options, 0);
+      evaluate(subject: unknown, options: EvaluateOptions, depth = 0): Decision {
+        return self.evaluate(subject, options, depth);
       },
       decide(subject: unknown, options: EvaluateOptions): PlainDecision {
         return self.decide(subject, options);
@@ -492,7 +496,7 @@ class PolicyCompiler {
   private rulesFn: RulesFunction<EvalContext> | undefined;
 
   /** The generated plain path (see codegen.ts); the interpreter's closures are its fallback. */
-  private generate(): { fn: RulesFunction<EvalContext>; source: string } {
+  private generate(): { fn: RulesFunction<EvalContext>; source: string } | undefined {
     const host: CodegenHost<EvalContext> = {
       policy: this.p,
       closure: (e) => this.expr(e, false),
@@ -504,6 +508,7 @@ class PolicyCompiler {
       isRawData: (e) => this.isRawData(e),
       maxStringLength: this.limits.maxStringLength,
       maxListLength: this.limits.maxListLength,
+      maxSteps: this.limits.maxSteps,
     };
     return generateRules(host, this.bodies.map((r) => r.body!), (k) => this.quickEpilogue(k));
   }
@@ -781,7 +786,8 @@ class PolicyCompiler {
       const cachedNode = trace.criterionNodes.get(slot);
       if (cachedNode) {
         parent.children!.push(cachedNode);
-        if (cachedNode.unknown) trace.unknowns.push(...cachedNode.unknown);
+        // One by one: a node can have more unknowns (list elements) than the stack holds arguments.
+        if (cachedNode.unknown) for (const u of cachedNode.unknown) trace.unknowns.push(u);
         return ctx.criteria[slot] as boolean | undefined;
       }
       fns.traced ??= this.body(decl.body, true);
@@ -1076,10 +1082,12 @@ class PolicyCompiler {
 
   private fail(ctx: EvalContext, path: string, message: string): undefined {
     ctx.failures++;
-    if (!ctx.errorPaths?.has(path)) {
+    // The paths seen as a set: a list of 100,000 bad elements costs linear time, not quadratic.
+    const seen = (ctx.errorPaths ??= new Set(ctx.errors.map((x) => x.path)));
+    if (!seen.has(path)) {
       if (ctx.errors === NO_ERRORS) ctx.errors = [];
-      if (!ctx.errors.some((x) => x.path === path)) ctx.errors.push({ path, message });
-      ctx.errorPaths?.add(path);
+      ctx.errors.push({ path, message });
+      seen.add(path);
     }
     if (ctx.trace) ctx.trace.unknowns.push(path);
     return undefined;
@@ -1329,10 +1337,13 @@ class PolicyCompiler {
   private membership(element: Type, raw: boolean, path: (ctx: EvalContext) => string): (list: unknown[], x: unknown, ctx: EvalContext) => boolean | undefined {
     const convert = raw ? this.converter(element) : undefined;
     const enumType = element.kind === 'enum' ? element : undefined;
+    const direct = element.kind === 'number' || element.kind === 'string' || element.kind === 'bool';
     return (list, x, ctx) => {
       let unknown = false;
       const n = list.length;
       if (n > this.limits.maxListLength) throw new LimitExceeded(`${path(ctx)} has ${n} elements; the limit is ${this.limits.maxListLength}`);
+      // A list from data counts as steps like an aggregation's: `any(x in xs: x in ys)` is |xs| × |ys|.
+      if (convert && (ctx.steps += n) > this.limits.maxSteps) throw new LimitExceeded(`evaluation took more than ${this.limits.maxSteps} steps`);
       for (let i = 0; i < n; i++) {
         let v = list[i];
         if (convert) {
@@ -1346,7 +1357,9 @@ class PolicyCompiler {
             const index = enumType.byDataValue.get(v);
             if (index === x) return true;
             if (index !== undefined) continue;
-          } else if (typeof v === typeof x && typeof v !== 'object') {
+          } else if (direct && typeof v === typeof x && (typeof v !== 'number' || v - v === 0)) {
+            // Only where data and runtime values are alike: a number in data is not an enum member's
+            // index nor an epoch day, and NaN or Infinity is a data error, not a non-match.
             if (v === x) return true;
             continue;
           }
@@ -1469,6 +1482,9 @@ class PolicyCompiler {
       const w = period(ctx) as C.Window | undefined;
       if (s === undefined || w === undefined) return undefined;
       if (w !== lastWindow) {
+        // The months are listed only when there are not more of them than a list may have.
+        const count = w.startDay > w.endDay ? 0 : C.monthKeyOfDay(w.endDay) - C.monthKeyOfDay(w.startDay) + 1;
+        if (!(count <= this.limits.maxListLength)) throw new LimitExceeded(`${path(ctx)} during a window of ${count} months; the limit is ${this.limits.maxListLength}`);
         keys = C.monthsOfWindow(w).map(C.formatMonthKey);
         lastWindow = w;
       }
@@ -1653,17 +1669,20 @@ function enumDataValue(t: EnumType, index: number): string {
 /** A value as a person reads it: `9,000,000`, `2023-07-17`, `L3`. */
 export function display(v: unknown, t: Type, zone: string): string {
   if (v === undefined) return '?';
+  // The elements of a list from data are shown as they are, unchecked: briefly, and never by
+  // String(), which recurses through nested arrays (`[[[…]]]` 10,000 deep overflows the stack).
+  const asIs = () => (typeof v === 'string' ? (v.length > 40 ? v.slice(0, 40) + '…' : v) : describeRaw(v));
   switch (t.kind) {
     case 'number':
-      return formatNumber(v as number);
+      return typeof v === 'number' ? formatNumber(v) : asIs();
     case 'date':
-      return C.formatDate(v as number);
+      return typeof v === 'number' ? C.formatDate(v) : asIs();
     case 'datetime':
-      return C.formatDateTime(v as number, zone);
+      return typeof v === 'number' ? C.formatDateTime(v, zone) : asIs();
     case 'enum':
-      return t.members[v as number] ?? String(v);
+      return typeof v === 'number' ? (t.members[v] ?? String(v)) : asIs();
     case 'string':
-      return JSON.stringify(v);
+      return typeof v === 'string' ? JSON.stringify(v) : asIs();
     case 'duration': {
       const d = v as C.Duration;
       const parts = [d.months && `${d.months} months`, d.days && `${d.days} days`, d.ms && `${d.ms / 3_600_000} hours`].filter(Boolean);
@@ -1678,7 +1697,7 @@ export function display(v: unknown, t: Type, zone: string): string {
     case 'record':
       return `(${t.name})`;
     default:
-      return String(v);
+      return typeof v === 'object' && v !== null ? describeRaw(v) : String(v);
   }
 }
 

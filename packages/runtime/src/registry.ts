@@ -123,7 +123,7 @@ export class PolicyRegistry {
   }
 
   private decideAt(id: string, subject: unknown, options: EvaluateOptions, depth: number): Decision | undefined {
-    if (depth > this.limits.maxReferenceDepth) return undefined;
+    if (depth > this.limits.maxReferenceDepth) return referenceTooDeep(id, options.asOf, this.limits.maxReferenceDepth);
     const asOf = typeof options.asOf === 'string' ? options.asOf : '';
     const v = this.inForce(id, asOf);
     if (!v) return undefined;
@@ -140,8 +140,21 @@ function dayOf(asOf: string, zone: string): string | undefined {
 
 function evaluateNested(policy: CompiledPolicy, subject: unknown, options: EvaluateOptions, depth: number): Decision {
   // Referenced policies are evaluated plainly: the caller records their outcome, not their tree.
-  void depth;
-  return policy.evaluate(subject, { ...options, explain: false });
+  // The depth goes along, so that the next reference counts from here (maxReferenceDepth).
+  return policy.evaluate(subject, { ...options, explain: false }, depth);
+}
+
+/** The decision of a `satisfies` beyond the reference depth limit: undetermined, with a data error that says why. */
+function referenceTooDeep(id: string, asOf: string, max: number): Decision {
+  return {
+    policy: { id, version: '', title: undefined, hash: '', effective: { from: '', until: undefined }, file: '' },
+    asOf,
+    outcome: 'undetermined',
+    priorities: [],
+    benefits: [],
+    unknown: [`policy ${id}`],
+    dataErrors: [{ path: 'satisfies', message: `policies refer to one another more than ${max} deep (limits.maxReferenceDepth)` }],
+  };
 }
 
 function notInForce(id: string, asOf: string, versions: readonly PolicyVersion[]): Decision {
@@ -259,6 +272,15 @@ function safeIsDirectory(path: string): boolean {
 export function readSource(path: string, shownAs: string): { text: string | undefined; diagnostic?: Diagnostic; lossy?: string } {
   let bytes: Buffer;
   try {
+    // Only regular files: reading a FIFO (a named pipe) blocks forever, a device may never end.
+    if (!statSync(path).isFile()) {
+      return {
+        text: undefined,
+        diagnostic: diagnostic('BYL2011', shownAs, { start: 0, end: 0 }, `cannot read ${shownAs}: not a regular file`, {
+          hint: 'a policy is a regular file; this is a named pipe, socket or device',
+        }),
+      };
+    }
     bytes = readFileSync(path);
   } catch (e) {
     return {
