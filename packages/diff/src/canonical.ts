@@ -12,20 +12,14 @@
  * wrong file for definitions that come from an imported library.
  */
 import type * as A from '@bylaw/dsl';
-import type { CheckedPolicy } from '@bylaw/dsl';
+import { isLiteral, type CheckedPolicy } from '@bylaw/dsl';
 
 const FLIP: Partial<Record<A.BinaryOperator, A.BinaryOperator>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 /** Whether an expression is a literal-like constant (no data, no today). */
 export function isConstantShape(e: A.Expression, p: CheckedPolicy): boolean {
+  if (isLiteral(e)) return true;
   switch (e.kind) {
-    case 'NumberLiteral':
-    case 'StringLiteral':
-    case 'BoolLiteral':
-    case 'DateLiteral':
-    case 'DateTimeLiteral':
-    case 'DurationLiteral':
-      return true;
     case 'ListLiteral':
       return e.elements.every((x) => isConstantShape(x, p));
     case 'UnaryExpr':

@@ -580,3 +580,29 @@ export type Node =
   | Identifier
   | QualifiedName
   | Comment;
+
+/** The literal kinds: a value written in the policy itself. */
+export type Literal = NumberLiteral | StringLiteral | BoolLiteral | DateLiteral | DateTimeLiteral | DurationLiteral;
+
+/**
+ * Whether an expression is a literal (`900万`, `"SGS"`, `true`, `2023-07-17`,
+ * `2023-07-17T10:00`, `24 hours`).
+ *
+ * @example
+ * ```ts
+ * isLiteral(parse('let x = 900万').ast.declarations[0].value); // true
+ * ```
+ */
+export function isLiteral(e: Expression): e is Literal {
+  switch (e.kind) {
+    case 'NumberLiteral':
+    case 'StringLiteral':
+    case 'BoolLiteral':
+    case 'DateLiteral':
+    case 'DateTimeLiteral':
+    case 'DurationLiteral':
+      return true;
+    default:
+      return false;
+  }
+}

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export type * from './ast.js';
+export { isLiteral } from './ast.js';
 export { parse, decimalOfNumberLiteral, type ParseResult } from './parser.js';
 export { tokenize, type TokenizeResult } from './lexer.js';
 export {

@@ -9,7 +9,7 @@
  * aggregations follow three-valued logic.
  */
 import { createHash } from 'node:crypto';
-import type { CheckedPolicy, ResolvedName, Type, RecordType, EnumType } from '@bylaw/dsl';
+import { isLiteral, type CheckedPolicy, type ResolvedName, type Type, type RecordType, type EnumType } from '@bylaw/dsl';
 import type * as A from '@bylaw/dsl';
 import * as D from './values/decimal.js';
 import * as C from './values/calendar.js';
@@ -1559,14 +1559,8 @@ function convertDeep(raw: unknown, type: Type, path: string, zone: string, error
 
 /** Whether an expression's value is the same on every evaluation. */
 function isConstant(e: A.Expression): boolean {
+  if (isLiteral(e)) return true;
   switch (e.kind) {
-    case 'NumberLiteral':
-    case 'StringLiteral':
-    case 'BoolLiteral':
-    case 'DateLiteral':
-    case 'DateTimeLiteral':
-    case 'DurationLiteral':
-      return true;
     case 'ListLiteral':
       return e.elements.every(isConstant);
     case 'UnaryExpr':

@@ -4,6 +4,7 @@
  */
 import { doc, type AstPath, type Doc } from 'prettier';
 import type * as A from '@bylaw/dsl';
+import { isLiteral } from '@bylaw/dsl';
 import { DEFAULT_ROW, hasOuterComments, printDanglingComments, type Commented } from '../comments.js';
 import { isParenthesised } from '../syntax.js';
 import { joinRows, printBlock, printLabel, type Print, type PrintFn, type Row } from './common.js';
@@ -15,13 +16,8 @@ const { group, indent, line, hardline } = doc.builders;
  * next line would make no line fit that does not fit already.
  */
 function isAtomic(node: A.Expression): boolean {
+  if (isLiteral(node)) return true;
   switch (node.kind) {
-    case 'NumberLiteral':
-    case 'StringLiteral':
-    case 'BoolLiteral':
-    case 'DateLiteral':
-    case 'DateTimeLiteral':
-    case 'DurationLiteral':
     case 'NameRef':
     case 'TodayRef':
     case 'NowRef':

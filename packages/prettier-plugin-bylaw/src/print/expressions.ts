@@ -11,6 +11,7 @@
  */
 import { doc, type AstPath, type Doc, type ParserOptions } from 'prettier';
 import type * as A from '@bylaw/dsl';
+import { isLiteral } from '@bylaw/dsl';
 import { hasPrettierIgnore, printDanglingComments, printLeadingComments, printTrailingComments, type Commented } from '../comments.js';
 import { continuesChain, isChainOperator, isParenthesised } from '../syntax.js';
 import type { Print, PrintFn } from './common.js';
@@ -50,13 +51,8 @@ export const printPeriodExpr: PrintFn<A.PeriodExpr> = (_path, _options, print) =
 
 /** Elements that read well packed several to a line. */
 function isSimple(node: Commented<A.Expression>): boolean {
+  if (isLiteral(node)) return !node.comments?.length;
   switch (node.kind) {
-    case 'NumberLiteral':
-    case 'StringLiteral':
-    case 'BoolLiteral':
-    case 'DateLiteral':
-    case 'DateTimeLiteral':
-    case 'DurationLiteral':
     case 'NameRef':
     case 'TodayRef':
     case 'NowRef':
