@@ -97,7 +97,7 @@ export interface CompiledPolicy {
    * services. Agrees with {@link evaluate} on every field it has.
    */
   decide(subject: unknown, options: EvaluateOptions): PlainDecision;
-  /** The JavaScript generated for {@link decide}, for review and debugging (undefined with `codegen: false`). */
+  /** The JavaScript generated for {@link decide}, for review and debugging (undefined with `codegen: false`, and for policies too large for generated code, which the interpreter decides). */
   readonly generatedSource: string | undefined;
 }
 
