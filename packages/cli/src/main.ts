@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type * as A from '@bylaw/dsl';
 import { loadPolicies, type Decision, type LoadResult, type PolicyRegistry } from '@bylaw/runtime';
-import { countLine, renderDecision, renderDiagnostics, outcomeLine, styleFor, type Style } from './render.js';
+import { countLine, renderDecision, renderDiagnostics, styleFor, type Style } from './render.js';
 import { coverage, readTestFile, runTestFile, type CaseResult, type PolicyCase } from './policy-tests.js';
 import { boundaryCases } from './boundaries.js';
 import { defaultJobs, runBatch, type BatchOptions } from './batch.js';
@@ -530,7 +530,6 @@ function findRepoRoot(): string {
   return dir;
 }
 
-export { outcomeLine };
 
 const invokedDirectly = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {

@@ -201,7 +201,7 @@ function checkFiles(inputs: readonly SourceInput[], options: CheckOptions): Chec
       else policies.push(result.policy);
     }
   }
-  add(checkAcrossPolicies(policies, [...files.values()].map((f) => f.ast), files, options.knownPolicies ?? []));
+  add(checkAcrossPolicies(policies, [...files.values()].map((f) => f.ast), options.knownPolicies ?? []));
   return {
     policies,
     diagnostics: dedupe(sortDiagnostics(diagnostics)),
@@ -1206,7 +1206,6 @@ class FileChecker {
 function checkAcrossPolicies(
   policies: readonly CheckedPolicy[],
   asts: readonly A.SourceFile[],
-  files: ReadonlyMap<string, { text: string; ast: A.SourceFile }>,
   knownPolicies: readonly string[],
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -1319,7 +1318,6 @@ function checkAcrossPolicies(
     state.set(id, 'done');
   };
   for (const id of edges.keys()) visit(id, []);
-  void files;
   return out;
 }
 

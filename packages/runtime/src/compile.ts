@@ -1421,7 +1421,7 @@ class PolicyCompiler {
             continue;
           }
         }
-        const value = projection ? projection(ctx) : slot >= 0 || !e.variable ? item : item;
+        const value = projection ? projection(ctx) : item;
         switch (fn) {
           case 'count':
             if (projection) {
