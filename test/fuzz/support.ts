@@ -741,6 +741,21 @@ export function subjectFor(g: G, p: GeneratedPolicy): unknown {
   return out;
 }
 
+/** A well-formed subject: every field present, of its type (what most production records look like). */
+export function cleanSubjectFor(g: G, p: GeneratedPolicy): unknown {
+  const out: Record<string, unknown> = {};
+  for (const f of p.fields) set(out, f.name, goodValue(g, f.type, 0));
+  return JSON.parse(JSON.stringify(out));
+}
+
+/** A value for every placeholder. */
+export function cleanParamsFor(g: G, p: GeneratedPolicy): Record<string, unknown> | undefined {
+  if (p.placeholders.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const ph of p.placeholders) out[ph] = goodNumber(g);
+  return out;
+}
+
 /** Params for a policy: usually none, sometimes placeholder values, sometimes junk. */
 export function paramsFor(g: G, p: GeneratedPolicy): Record<string, unknown> | undefined {
   const r = g(fc.integer, { min: 0, max: 9 });

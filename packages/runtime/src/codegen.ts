@@ -19,6 +19,7 @@ import type { CheckedPolicy, Type } from '@bylaw/dsl';
 import * as D from './values/decimal.js';
 import { dayFromCivil } from './values/calendar.js';
 import { ConversionFailure, plainRecord, readOwn, type Converter } from './convert.js';
+import { displayer, labelFields, labelled, type ConditionPart, type CriterionTemplate, type ExplainTemplate, type LabelFields, type RuleTemplate } from './explanation.js';
 
 /** What the generator needs from the interpreter it accelerates. */
 export interface CodegenHost<Ctx> {
@@ -37,6 +38,8 @@ export interface CodegenHost<Ctx> {
   readonly maxListLength: number;
   /** The interpreter's step budget: generated loops count list elements as its aggregations do. */
   readonly maxSteps: number;
+  /** An expression's text as explanations show it. */
+  textOf(e: A.Expression): string;
 }
 
 /**
@@ -45,6 +48,21 @@ export interface CodegenHost<Ctx> {
  * decide the outcome without unknowns), or undefined.
  */
 export type RulesFunction<Ctx> = (ctx: Ctx, out: (boolean | undefined)[]) => unknown;
+
+/**
+ * What a generated decide() entry needs from the compiled policy: the context it
+ * reuses, the values array, and the way back for everything it does not handle.
+ */
+export interface DecideEntry<Ctx> {
+  readonly ctx: Ctx;
+  readonly values: (boolean | undefined)[];
+  /** The shared empty data-error list: a context holding it has no data errors. */
+  readonly noErrors: readonly unknown[];
+  /** The full decide(): begins the context itself (params, clock, subject checks, limits). */
+  decide(subject: unknown, options: { readonly asOf: string }): unknown;
+  /** The decision from the values when the rules ran but the epilogue could not tell (unknowns, data errors). */
+  finish(ctx: Ctx): unknown;
+}
 
 const inherited = new Set(Object.getOwnPropertyNames(Object.prototype));
 
@@ -63,7 +81,8 @@ export function generateRules<Ctx>(
   host: CodegenHost<Ctx>,
   bodies: readonly A.CriterionBody[],
   epilogue: (constant: (value: unknown) => string) => string[] = () => [],
-): { fn: RulesFunction<Ctx>; source: string } | undefined {
+  entry?: DecideEntry<Ctx>,
+): { fn: RulesFunction<Ctx>; source: string; decide?: (subject: unknown, options: { readonly asOf: string }) => unknown } | undefined {
   const g = new Generator(host);
   const lines: string[] = [];
   for (let i = 0; i < bodies.length; i++) {
@@ -79,11 +98,111 @@ export function generateRules<Ctx>(
   const source = [
     '"use strict";',
     ...g.prelude,
-    'return function rules(ctx, out) {',
+    'function rules(ctx, out) {',
+    ...g.scope.decls.map((l) => '  ' + l),
+    ...lines.map((l) => '  ' + l),
+    '}',
+    // The entry, one per policy (so that its call sites see one policy): the common case inline,
+    // everything else through E.decide; a limit or any exception ends in E.decide too, which
+    // starts again and reports it.
+    'if (!E) return { rules };',
+    'const ctx = E.ctx, values = E.values, noErrors = E.noErrors;',
+    'const objectPrototype = H.objectPrototype;',
+    'function decide(subject, options) {',
+    // Plain records only (a null-prototype record, an array or a class instance takes E.decide). Reading
+    // `constructor` first lets the engine fold the prototype check for a known shape.
+    '  if (options.asOf !== ctx.clockAsOf || typeof subject !== "object" || subject === null || subject.constructor !== Object || Object.getPrototypeOf(subject) !== objectPrototype) return E.decide(subject, options);',
+    '  ctx.gen++;',
+    '  ctx.subject = subject;',
+    '  ctx.options = options;',
+    '  ctx.depth = 0;',
+    '  ctx.steps = 0;',
+    '  ctx.failures = 0;',
+    '  ctx.errors = noErrors;',
+    '  ctx.errorPaths = undefined;',
+    '  let decided;',
+    '  try {',
+    '    decided = rules(ctx, values);',
+    '  } catch (e) {',
+    '    return E.decide(subject, options);',
+    '  }',
+    '  if (decided !== undefined && ctx.errors === noErrors) return decided;',
+    '  return E.finish(ctx);',
+    '}',
+    'return { rules, decide };',
+  ].join('\n');
+  const factory = new Function('K', 'H', 'E', source) as (
+    k: unknown[],
+    h: ReturnType<typeof helpers<Ctx>>,
+    e: DecideEntry<Ctx> | undefined,
+  ) => { rules: RulesFunction<Ctx>; decide?: (subject: unknown, options: { readonly asOf: string }) => unknown };
+  const made = factory(g.constants, helpers(host), entry);
+  return { fn: made.rules, source, ...(made.decide ? { decide: made.decide } : {}) };
+}
+
+/** Thrown while generating when a policy needs what the generator does not do; the interpreter does it. */
+class NotGenerated extends Error {}
+
+/** A rule of the decide block as explaining code records it. */
+export interface ExplainRule {
+  readonly body: A.CriterionBody;
+  readonly role: string;
+  readonly fields: LabelFields | undefined;
+}
+
+/**
+ * The explaining function: `explain(ctx, out, R)` evaluates every rule as the
+ * interpreter's traced closures do (every item of a combinator), storing node
+ * values and comparison operands in the record `R` (see explanation.ts) and rule
+ * values in `out`, and returns the epilogue's result. It throws `unknown` (the
+ * helpers' sentinel) as soon as any recorded value is unknown: explanations of
+ * unknowns (which fields decide them) are the interpreter's job. Undefined when
+ * the policy uses expressions whose comparisons it could not record, or is too large.
+ */
+export function generateExplainer<Ctx>(
+  host: CodegenHost<Ctx>,
+  rules: readonly ExplainRule[],
+  epilogue: (constant: (value: unknown) => string) => string[],
+): { fn: (ctx: Ctx, out: (boolean | undefined)[], record: unknown[]) => unknown; source: string; rules: RuleTemplate[]; slots: number; unknown: object } | undefined {
+  const g = new Generator(host, true);
+  const lines: string[] = [];
+  const templates: RuleTemplate[] = [];
+  try {
+    for (let i = 0; i < rules.length; i++) {
+      if (g.temporaries > MAX_GENERATED_TEMPORARIES) return undefined;
+      const rule = rules[i]!;
+      const { code, result } = g.capture(() => {
+        const body = g.explainBody(rule.body);
+        // A rule's value is its body's, already recorded.
+        templates.push({ role: rule.role, fields: rule.fields, slot: slotOf(body.template), child: body.template });
+        return body.result;
+      });
+      lines.push('{');
+      for (const l of code) lines.push(l);
+      lines.push(`out[${i}] = ${result};`, '}');
+    }
+  } catch (e) {
+    if (e instanceof NotGenerated) return undefined;
+    throw e;
+  }
+  if (g.temporaries > MAX_GENERATED_TEMPORARIES) return undefined;
+  for (const l of epilogue((v) => g.constant(v))) lines.push(l);
+  const source = [
+    '"use strict";',
+    ...g.prelude,
+    'return function explain(ctx, out, R) {',
+    ...g.scope.decls.map((l) => '  ' + l),
     ...lines.map((l) => '  ' + l),
     '};',
   ].join('\n');
-  const helpers = {
+  const unknown = Object.freeze({ unknown: true });
+  const factory = new Function('K', 'H', source) as (k: unknown[], h: unknown) => (ctx: Ctx, out: (boolean | undefined)[], record: unknown[]) => unknown;
+  return { fn: factory(g.constants, { ...helpers(host), unknown }), source, rules: templates, slots: g.explain!.slots, unknown };
+}
+
+/** What generated code calls: conversions of values that fail the inline checks, and exact arithmetic. */
+function helpers<Ctx>(host: CodegenHost<Ctx>) {
+  return {
     slow(convert: Converter, raw: unknown, ctx: Ctx, path: string): unknown {
       const v = convert(raw);
       return v instanceof ConversionFailure ? host.fail(ctx, path, v.message) : v;
@@ -96,8 +215,6 @@ export function generateRules<Ctx>(
     mul: D.mul,
     div: D.div,
   };
-  const factory = new Function('K', 'H', source) as (k: unknown[], h: typeof helpers) => RulesFunction<Ctx>;
-  return { fn: factory(g.constants, helpers), source };
 }
 
 class Generator<Ctx> {
@@ -112,8 +229,136 @@ class Generator<Ctx> {
   }
   private readonly lets = new Map<A.LetDecl, string>();
   private readonly criteria = new Map<A.CriterionDecl, string>();
+  /** The generated function being written: its function-level locals and memoized field reads. */
+  scope: Scope = newScope();
 
-  constructor(private readonly host: CodegenHost<Ctx>) {}
+  /** Explain mode (see {@link generateExplainer}): the slots used so far, and what they show. */
+  readonly explain: ExplainState | undefined;
+
+  constructor(
+    private readonly host: CodegenHost<Ctx>,
+    explain = false,
+  ) {
+    this.explain = explain ? { slots: 0, lastComparison: undefined, condition: undefined, criteria: new Map() } : undefined;
+  }
+
+  // ------------------------------------------------------------ explain mode
+
+  private slots(n: number): number {
+    const at = this.explain!.slots;
+    this.explain!.slots += n;
+    return at;
+  }
+
+  /** Record a node's value; an unknown value leaves explaining to the interpreter. */
+  private recordNode(slot: number, value: string): void {
+    this.emit(`if ((R[${slot}] = ${value}) === undefined) throw H.unknown;`);
+  }
+
+  /** Record a comparison's sides and result in the condition being generated. */
+  private recordComparison(e: A.BinaryExpr, left: string, right: string, result: string): void {
+    const x = this.explain;
+    if (!x) return;
+    if (!x.condition) throw new NotGenerated('a comparison outside a condition');
+    const slot = this.slots(3);
+    const zone = this.host.policy.timezone;
+    const leftType = this.typeOf(e.left);
+    const showLeft = displayer(leftType, zone);
+    const showRight = displayer(this.typeOf(e.right), zone);
+    x.condition.push({ kind: 'comparison', text: this.host.textOf(e), operator: e.operator, left: leftType, showLeft, showRight, slot });
+    this.emit(`R[${slot}] = ${left}; R[${slot + 1}] = ${right};`);
+    this.recordNode(slot + 2, result);
+    x.lastComparison = { result, slot: slot + 2 };
+  }
+
+  /** A list over the limits: the interpreter reports it (explaining code leaves the whole decision to it). */
+  private overLimit(v: string, e: A.Expression): string {
+    return this.explain ? 'throw H.unknown;' : `${v} = ${this.k(this.host.closure(e))}(ctx);`;
+  }
+
+  /** A rule body, combinator or condition, with every item evaluated (explanations show each). */
+  explainBody(b: A.CriterionBody): { result: string; template: ExplainTemplate } {
+    if (b.kind !== 'Combinator') return this.explainCondition(b);
+    const r = this.t();
+    const children: ExplainTemplate[] = [];
+    const need = b.mode === 'atLeast' ? Number(b.count?.value ?? 0) : undefined;
+    // Items are never unknown here (an unknown one ends explaining code), so truth is two-valued.
+    this.emit(b.mode === 'atLeast' ? `let ${r} = 0;` : `let ${r} = ${b.mode === 'all' ? 'true' : 'false'};`);
+    for (const item of b.items) {
+      const { code, result } = this.capture(() => {
+        const inner = this.explainItem(item);
+        children.push(inner.template);
+        return inner.result;
+      });
+      this.emit('{', code, b.mode === 'all' ? `if (${result} === false) ${r} = false;` : b.mode === 'any' ? `if (${result} === true) ${r} = true;` : `if (${result} === true) ${r}++;`, '}');
+    }
+    const slot = this.slots(1);
+    const value = b.mode === 'atLeast' ? `${r} >= ${need}` : r;
+    this.recordNode(slot, value);
+    return { result: `R[${slot}]`, template: { kind: 'group', mode: b.mode, count: need, slot, children } };
+  }
+
+  private explainItem(item: A.CriterionItem): { result: string; template: ExplainTemplate } {
+    const inner = this.explainBody(item.body);
+    if (!item.id) return inner;
+    // An item's value is its body's, already recorded.
+    return { result: inner.result, template: { kind: 'item', fields: labelFields(labelled(item as A.Heading)), slot: slotOf(inner.template), child: inner.template } };
+  }
+
+  private explainCondition(e: A.Expression): { result: string; template: ExplainTemplate } {
+    const named = e.kind === 'NameRef' ? this.host.policy.names.get(e) : undefined;
+    if (named?.kind === 'criterion') {
+      const ref = this.explainCriterionRef(named.decl);
+      return { result: ref.result, template: { kind: 'criterion', slot: ref.slot, criterion: ref.criterion } };
+    }
+    const x = this.explain!;
+    const saved = x.condition;
+    const parts: ConditionPart[] = [];
+    x.condition = parts;
+    x.lastComparison = undefined;
+    const value = this.expr(e);
+    x.condition = saved;
+    // A condition that is one comparison has its value recorded already.
+    let slot: number;
+    const last = x.lastComparison as ExplainState['lastComparison']; // set by this.expr()
+    if (last?.result === value) slot = last.slot;
+    else {
+      slot = this.slots(1);
+      this.recordNode(slot, value);
+    }
+    return { result: value, template: { kind: 'condition', text: this.host.textOf(e), slot, parts } };
+  }
+
+  /** A reference to a criterion: its function runs (and records) once per decision. */
+  private explainCriterionRef(decl: A.CriterionDecl): { result: string; slot: number; criterion: CriterionTemplate } {
+    const x = this.explain!;
+    let c = x.criteria.get(decl);
+    if (!c) {
+      const name = `crit${x.criteria.size}`;
+      const index = this.host.criterionSlot(decl);
+      const criterion: CriterionTemplate = { index, fields: labelFields(labelled(decl)), slot: -1, child: undefined };
+      c = { name, criterion };
+      x.criteria.set(decl, c);
+      const saved = x.condition;
+      x.condition = undefined;
+      this.preludeFunction(
+        [`function ${name}(ctx, R) {`, `  if (ctx.criterionGen[${index}] === ctx.gen) return ctx.criteria[${index}];`],
+        () => {
+          const body = this.explainBody(decl.body);
+          criterion.child = body.template;
+          criterion.slot = slotOf(body.template);
+          return body.result;
+        },
+        (result) => [`  ctx.criteria[${index}] = ${result};`, `  ctx.criterionGen[${index}] = ctx.gen;`, `  return ${result};`, '}'],
+      );
+      x.condition = saved;
+    }
+    const v = this.t();
+    const slot = this.slots(1);
+    this.emit(`const ${v} = ${c.name}(ctx, R);`, `R[${slot}] = ${v};`);
+    if (x.condition) x.condition.push({ kind: 'criterion', slot, criterion: c.criterion });
+    return { result: v, slot, criterion: c.criterion };
+  }
 
   /** A constant for code outside the generator (the epilogue). */
   constant(value: unknown): string {
@@ -137,11 +382,18 @@ class Generator<Ctx> {
     }
   }
 
-  /** A function of the prelude around captured code. */
-  private preludeFunction(head: readonly string[], code: readonly string[], tail: readonly string[]): void {
-    for (const l of head) this.prelude.push(l);
-    for (const l of code) this.prelude.push('  ' + l);
-    for (const l of tail) this.prelude.push(l);
+  /** A function of the prelude around code generated by `step` in a scope of its own. */
+  private preludeFunction(head: readonly string[], step: () => string, tail: (result: string) => readonly string[]): void {
+    const saved = this.scope;
+    this.scope = newScope();
+    const { code, result } = this.capture(step);
+    const scope = this.scope;
+    this.scope = saved;
+    const lines = [...head];
+    for (const l of scope.decls) lines.push('  ' + l);
+    for (const l of code) lines.push('  ' + l);
+    for (const l of tail(result)) lines.push(l);
+    for (const l of lines) this.prelude.push(l);
   }
 
   /** Run a generator step into a fresh statement buffer. */
@@ -159,6 +411,9 @@ class Generator<Ctx> {
   }
 
   private fallback(e: A.Expression): string {
+    // Explaining code may leave to the interpreter only what records nothing: no comparison
+    // (the interpreter's plain closure would not record it), no let or criterion.
+    if (this.explain && !recordsNothing(e, this.host.policy)) throw new NotGenerated('an expression the explaining code cannot record');
     const v = this.t();
     this.emit(`const ${v} = ${this.k(this.host.closure(e))}(ctx);`);
     return v;
@@ -197,16 +452,16 @@ class Generator<Ctx> {
   }
 
   private criterionRef(decl: A.CriterionDecl): string {
+    if (this.explain) return this.explainCriterionRef(decl).result;
     let name = this.criteria.get(decl);
     if (!name) {
       name = `crit${this.criteria.size}`;
       this.criteria.set(decl, name);
       const slot = this.host.criterionSlot(decl);
-      const { code, result } = this.capture(() => this.body(decl.body));
       this.preludeFunction(
         [`function ${name}(ctx) {`, `  if (ctx.criterionGen[${slot}] === ctx.gen) return ctx.criteria[${slot}];`],
-        code,
-        [`  ctx.criteria[${slot}] = ${result};`, `  ctx.criterionGen[${slot}] = ctx.gen;`, `  return ${result};`, '}'],
+        () => this.body(decl.body),
+        (result) => [`  ctx.criteria[${slot}] = ${result};`, `  ctx.criterionGen[${slot}] = ctx.gen;`, `  return ${result};`, '}'],
       );
     }
     const v = this.t();
@@ -215,16 +470,21 @@ class Generator<Ctx> {
   }
 
   private letRef(decl: A.LetDecl): string {
+    // Explaining code evaluates a let at each use, as the interpreter's traced closures do, so that
+    // each use records its own comparisons.
+    if (this.explain) {
+      if (this.temp > MAX_GENERATED_TEMPORARIES) throw new NotGenerated('too large');
+      return this.expr(decl.value);
+    }
     let name = this.lets.get(decl);
     if (!name) {
       name = `let${this.lets.size}`;
       this.lets.set(decl, name);
       const slot = this.host.letSlot(decl);
-      const { code, result } = this.capture(() => this.expr(decl.value));
       this.preludeFunction(
         [`function ${name}(ctx) {`, `  if (ctx.letGen[${slot}] === ctx.gen) return ctx.lets[${slot}];`],
-        code,
-        [`  ctx.lets[${slot}] = ${result};`, `  ctx.letGen[${slot}] = ctx.gen;`, `  return ${result};`, '}'],
+        () => this.expr(decl.value),
+        (result) => [`  ctx.lets[${slot}] = ${result};`, `  ctx.letGen[${slot}] = ctx.gen;`, `  return ${result};`, '}'],
       );
     }
     const v = this.t();
@@ -321,13 +581,30 @@ class Generator<Ctx> {
     const missing = field.decl.defaultValue ? this.defaultValue(field.decl.defaultValue) : 'undefined';
     const slow = (raw: string) => `H.slow(${this.k(this.host.converter(field.type))}, ${raw}, ctx, ${this.k(path)})`;
     const known = obj === 'ctx.subject';
+    if (known) {
+      // A field of the subject is read and checked once per generated function, where first needed.
+      let memo = this.scope.fields.get(e.member.name);
+      if (!memo) {
+        memo = { value: this.t(), read: this.t() };
+        this.scope.fields.set(e.member.name, memo);
+        this.scope.decls.push(`let ${memo.value}, ${memo.read} = false;`);
+      }
+      const { code } = this.capture(() => (this.readField(v, read, known, missing, field.type, slow, obj), v));
+      this.emit(`if (!${memo.read}) {`, code, `${memo.value} = ${v}; ${memo.read} = true;`, '}');
+      return memo.value;
+    }
+    this.readField(v, read, known, missing, field.type, slow, obj);
+    return v;
+  }
+
+  /** Read a field into `v` and check it against its type (failures go through the converter). */
+  private readField(v: string, read: string, known: boolean, missing: string, t: Type, slow: (raw: string) => string, obj: string): void {
     this.emit(known ? `let ${v} = ${read};` : `let ${v} = ${obj} === undefined ? undefined : ${read};`);
     this.emit(
       missing === 'undefined'
         ? `if (${v} === null) ${v} = undefined;`
         : `if (${v} === undefined || ${v} === null) ${v} = ${known ? missing : `${obj} === undefined ? undefined : ${missing}`};`,
     );
-    const t = field.type;
     if (missing === 'undefined') this.emit(`else if (${v} === undefined) {}`);
     switch (t.kind) {
       case 'number':
@@ -353,7 +630,6 @@ class Generator<Ctx> {
       default:
         this.emit(`else ${v} = ${slow(v)};`);
     }
-    return v;
   }
 
   private defaultValue(e: A.Expression): string {
@@ -387,10 +663,11 @@ class Generator<Ctx> {
       return this.strict(e, (a, b) => `${a} ${infix[op]} ${b}`);
     }
     if ((op === 'in' || op === 'not in') && e.right.kind === 'ListLiteral' && e.right.elements.every((x) => isSimpleConstant(x, this.host.policy)) && scalar(lt)) {
-      const set = new Set(e.right.elements.map((x) => constantValue(x, this.host.policy)));
+      const values = e.right.elements.map((x) => constantValue(x, this.host.policy));
       const a = this.expr(e.left);
       const v = this.t();
-      this.emit(`const ${v} = ${a} === undefined ? undefined : ${op === 'not in' ? '!' : ''}${this.k(set)}.has(${a});`);
+      this.emit(`const ${v} = ${a} === undefined ? undefined : ${op === 'not in' ? '!' : ''}${this.k(new Set(values))}.has(${a});`);
+      this.recordComparison(e, a, this.k(values), v);
       return v;
     }
     // Like the interpreter, `contains` evaluates its right side even when the left is unknown (for its data errors).
@@ -426,15 +703,30 @@ class Generator<Ctx> {
     // For enums the data holds member strings: compare their member index.
     const match = el.kind === 'enum' ? `${this.k(el.byDataValue)}.get(${x}) === ${a}` : `${x} === ${a}`;
     const constant = isLiteralCode(a);
+    // A list of strings or numbers read once per function (a memoized subject field) is checked
+    // once, in full; when every element has the type, membership is `includes`, as fast as by hand.
+    let checked: string | undefined;
+    const memoized = [...this.scope.fields.values()].some((m) => m.value === list);
+    if (memoized && (el.kind === 'string' || el.kind === 'number')) {
+      checked = this.scope.checkedLists.get(list);
+      if (!checked) {
+        checked = this.t();
+        this.scope.checkedLists.set(list, checked);
+        this.scope.decls.push(`let ${checked} = 0;`);
+      }
+    }
+    const illTyped = el.kind === 'number' ? `typeof ${x} !== "number" || ${x} - ${x} !== 0` : `typeof ${x} !== "string"`;
     // The list is read even when the left side is unknown, as the interpreter does (for its data errors).
     // A list over the limits goes to the interpreter, which reports it; otherwise its length counts as steps.
     this.emit(
       `let ${v};`,
       right.code,
       constant ? '{' : `if (${a} !== undefined) {`,
-      `  if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || ctx.steps + ${list}.length > ${this.host.maxSteps})) ${v} = ${this.k(this.host.closure(e))}(ctx);`,
+      `  if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || ctx.steps + ${list}.length > ${this.host.maxSteps})) ${this.overLimit(v, e)}`,
       `  else if (${list} !== undefined) {`,
       `    ctx.steps += ${list}.length;`,
+      checked ? `    if (${checked} === 0) { ${checked} = 1; for (let ${i} = 0; ${i} < ${list}.length; ${i}++) { const ${x} = ${list}[${i}]; if (${illTyped}) { ${checked} = 2; break; } } }` : [],
+      checked ? `    if (${checked} === 1) ${v} = ${list}.includes(${a}); else {` : '    {',
       `    let ${unknown} = false;`,
       `    ${v} = false;`,
       `    for (let ${i} = 0; ${i} < ${list}.length; ${i}++) {`,
@@ -445,13 +737,30 @@ class Generator<Ctx> {
       `      if (${x} === undefined) ${unknown} = true; else if (${x} === ${a}) { ${v} = true; break; }`,
       '    }',
       `    if (${v} === false && ${unknown}) ${v} = undefined;`,
+      '    }',
       '  }',
       '}',
     );
-    if (!negate) return v;
-    const n = this.t();
-    this.emit(`const ${n} = ${v} === undefined ? undefined : !${v};`);
-    return n;
+    let result = v;
+    if (negate) {
+      result = this.t();
+      this.emit(`const ${result} = ${v} === undefined ? undefined : !${v};`);
+    }
+    // An explanation shows at most five elements of a list: record a copy of the first six
+    // (one copy per function for a memoized field, however many comparisons read it).
+    if (this.explain) {
+      if (memoized) {
+        let copy = this.scope.listCopies.get(list);
+        if (!copy) {
+          copy = this.t();
+          this.scope.listCopies.set(list, copy);
+          this.scope.decls.push(`let ${copy};`);
+        }
+        this.emit(`if (${copy} === undefined && ${list} !== undefined) ${copy} = ${list}.slice(0, 6);`);
+        this.recordComparison(e, a, copy, result);
+      } else this.recordComparison(e, a, `(${list} === undefined ? undefined : ${list}.slice(0, 6))`, result);
+    }
+    return result;
   }
 
   /** `left op right` where unknown on either side is unknown; the right side runs only when the left is known. */
@@ -461,17 +770,20 @@ class Generator<Ctx> {
     const right = this.capture(() => this.expr(e.right));
     if (isLiteralCode(right.result) && right.code.length === 0) {
       this.emit(`const ${v} = ${a} === undefined ? undefined : ${combine(a, right.result)};`);
-      return v;
-    }
-    if (isLiteralCode(a)) {
+    } else if (isLiteralCode(a)) {
       this.emit(right.code, `const ${v} = ${right.result} === undefined ? undefined : ${combine(a, right.result)};`);
-      return v;
-    }
-    if (alwaysRight) {
+    } else if (alwaysRight) {
       this.emit(right.code, `const ${v} = ${a} === undefined || ${right.result} === undefined ? undefined : ${combine(a, right.result)};`);
+    } else {
+      // The right side's code runs only when the left is known; explaining code records it from outside.
+      const b = this.explain ? this.t() : right.result;
+      this.emit(`let ${v};`, this.explain ? `let ${b};` : [], `if (${a} !== undefined) {`, right.code);
+      if (this.explain) this.emit(`${b} = ${right.result};`);
+      this.emit(`${v} = ${right.result} === undefined ? undefined : ${combine(a, right.result)};`, '}');
+      if (isComparison(e.operator)) this.recordComparison(e, a, b, v);
       return v;
     }
-    this.emit(`let ${v};`, `if (${a} !== undefined) {`, right.code, `${v} = ${right.result} === undefined ? undefined : ${combine(a, right.result)};`, '}');
+    if (isComparison(e.operator)) this.recordComparison(e, a, right.result, v);
     return v;
   }
 
@@ -493,7 +805,7 @@ class Generator<Ctx> {
     // and a missing or bad element makes the sum unknown without stopping the checks of the others.
     this.emit(
       `let ${v};`,
-      `if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || ctx.steps + ${list}.length > ${this.host.maxSteps})) ${v} = ${this.k(this.host.closure(e))}(ctx);`,
+      `if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || ctx.steps + ${list}.length > ${this.host.maxSteps})) ${this.overLimit(v, e)}`,
       `else if (${list} !== undefined) {`,
       `  ctx.steps += ${list}.length;`,
       `  ${v} = 0;`,
@@ -509,6 +821,58 @@ class Generator<Ctx> {
     );
     return v;
   }
+}
+
+/** Explain mode's state while generating. */
+interface ExplainState {
+  slots: number;
+  /** The comparison recorded last: a condition that is just that comparison shares its slot. */
+  lastComparison: { result: string; slot: number } | undefined;
+  /** The parts of the condition being generated (its comparisons and criteria), or undefined outside conditions. */
+  condition: ConditionPart[] | undefined;
+  readonly criteria: Map<A.CriterionDecl, { name: string; criterion: CriterionTemplate }>;
+}
+
+/** The slot holding a node's value. */
+function slotOf(t: ExplainTemplate): number {
+  return t.slot;
+}
+
+/** Whether the interpreter's plain closure for an expression computes what its traced one would record: no comparison, let or criterion inside. */
+function recordsNothing(e: A.Expression, p: CheckedPolicy): boolean {
+  const visit = (node: unknown): boolean => {
+    if (typeof node !== 'object' || node === null) return true;
+    if (Array.isArray(node)) return node.every(visit);
+    const n = node as { kind?: string; operator?: A.BinaryOperator };
+    if (n.kind === 'BinaryExpr' && isComparison(n.operator!)) return false;
+    if (n.kind === 'NameRef' || n.kind === 'MemberAccess') {
+      const r = p.names.get(node as A.NameRef);
+      if (r?.kind === 'let' || r?.kind === 'criterion') return false;
+    }
+    for (const [key, value] of Object.entries(node)) if (key !== 'span' && !visit(value)) return false;
+    return true;
+  };
+  return visit(e);
+}
+
+/** Comparisons are what explanations record: every binary operator but arithmetic (and `and`/`or`, handled apart). */
+function isComparison(op: A.BinaryOperator): boolean {
+  return op !== '+' && op !== '-' && op !== '*' && op !== '/' && op !== 'and' && op !== 'or';
+}
+
+/** A generated function's own state: locals declared at its top, and the subject fields it has read. */
+interface Scope {
+  readonly decls: string[];
+  /** Field name → the local holding its checked value and the local saying whether it was read. */
+  readonly fields: Map<string, { value: string; read: string }>;
+  /** A list local → the local saying whether all its elements have the element type (0 not yet known, 1 yes, 2 no). */
+  readonly checkedLists: Map<string, string>;
+  /** A list local → the local holding the copy of its first elements that explanations show. */
+  readonly listCopies: Map<string, string>;
+}
+
+function newScope(): Scope {
+  return { decls: [], fields: new Map(), checkedLists: new Map(), listCopies: new Map() };
 }
 
 /** A string or number literal as JavaScript source: `JSON.stringify` yields exactly one string literal token. */

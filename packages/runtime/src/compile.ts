@@ -25,7 +25,8 @@ import type {
 } from './decision.js';
 import { ConversionFailure, convertValue, describeRaw, plainRecord, readOwn, type Converter } from './convert.js';
 import { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
-import { generateRules, type CodegenHost, type RulesFunction } from './codegen.js';
+import { addComparison, comparisonTrace, decisionMaker, displayer, labelFields, labelled, lazyExplanation, truth, type DecisionMaker } from './explanation.js';
+import { generateExplainer, generateRules, type CodegenHost, type DecideEntry, type RulesFunction } from './codegen.js';
 
 type Fn = (ctx: EvalContext) => unknown;
 type BoolFn = (ctx: EvalContext) => boolean | undefined;
@@ -59,6 +60,8 @@ interface Trace {
 export interface EvalContext {
   subject: unknown;
   clock: C.Clock;
+  /** The as-of option that `clock` was made for (the generated entry reuses the clock while it is the same). */
+  clockAsOf: unknown;
   params: unknown[];
   /** Evaluation number: a cached let or criterion value counts only if stamped with it. */
   gen: number;
@@ -161,6 +164,7 @@ function plainOf(core: Core, errors: readonly DataError[]): PlainDecision {
 }
 
 const NO_ERRORS: DataError[] = Object.freeze([]) as unknown as DataError[];
+const NONE: readonly never[] = Object.freeze([]);
 
 function asOfError(asOf: unknown): DataError {
   return { path: 'asOf', message: `not a date: ${JSON.stringify(asOf)}` };
@@ -251,6 +255,7 @@ class PolicyCompiler {
     this.otherwiseRule = kinds('OtherwiseRule')[0];
     this.hasDefaultTier = kinds('DefaultTierRule').length > 0;
     this.shared = this.newContext();
+    this.sharedEvaluate = this.newContext();
   }
 
   private readonly bodies: RuleInfo[];
@@ -278,6 +283,7 @@ class PolicyCompiler {
     const generated = this.options.codegen !== false ? this.generate() : undefined;
     this.rulesFn = generated?.fn;
     const self = this;
+    const decide = generated?.decide ?? ((subject: unknown, options: EvaluateOptions) => self.decide(subject, options));
     return {
       checked: this.p,
       stamp: this.stamp,
@@ -285,9 +291,7 @@ class PolicyCompiler {
       evaluate(subject: unknown, options: EvaluateOptions, depth = 0): Decision {
         return self.evaluate(subject, options, depth);
       },
-      decide(subject: unknown, options: EvaluateOptions): PlainDecision {
-        return self.decide(subject, options);
-      },
+      decide,
     };
   }
 
@@ -297,6 +301,7 @@ class PolicyCompiler {
     return {
       subject: undefined,
       clock: { today: 0, now: 0, zone: this.p.timezone },
+      clockAsOf: undefined,
       params: new Array(this.paramConverters.length),
       gen: 0,
       lets: new Array(this.letFns.length),
@@ -331,8 +336,12 @@ class PolicyCompiler {
     ctx.options = options;
     ctx.depth = depth;
     ctx.steps = 0;
-    if (!clock) return false;
+    if (!clock) {
+      ctx.clockAsOf = undefined;
+      return false;
+    }
     ctx.clock = clock;
+    ctx.clockAsOf = asOf;
     this.readParams(ctx, options.params);
     if (subject === null || typeof subject !== 'object' || Array.isArray(subject)) {
       ctx.subject = undefined;
@@ -404,6 +413,12 @@ class PolicyCompiler {
       if (!(e instanceof LimitExceeded)) throw e;
       return undeterminedPlain([...ctx.errors, { path: this.p.subject.name, message: e.message }]);
     }
+    return this.finishDecide(ctx);
+  }
+
+  /** The plain decision from the rules' values (in {@link values}) when the generated epilogue could not tell. */
+  private finishDecide(ctx: EvalContext): PlainDecision {
+    const values = this.values;
     const core = this.quickCore(values) ?? this.core(values);
     // Without data errors the plain decision depends on the outcome alone: share one frozen object.
     if (ctx.errors === NO_ERRORS && core.plain) return core.plain;
@@ -496,8 +511,26 @@ class PolicyCompiler {
   private rulesFn: RulesFunction<EvalContext> | undefined;
 
   /** The generated plain path (see codegen.ts); the interpreter's closures are its fallback. */
-  private generate(): { fn: RulesFunction<EvalContext>; source: string } | undefined {
-    const host: CodegenHost<EvalContext> = {
+  private generate(): { fn: RulesFunction<EvalContext>; source: string; decide?: (subject: unknown, options: EvaluateOptions) => PlainDecision } | undefined {
+    // The generated entry decides by itself the common case (a plain record, the as-of date of the
+    // previous call, no params); anything else, and any data error or limit, goes back to decide().
+    const entry: DecideEntry<EvalContext> | undefined =
+      this.paramConverters.length > 0
+        ? undefined
+        : {
+            ctx: this.shared,
+            values: this.values,
+            noErrors: NO_ERRORS,
+            decide: (subject, options) => this.decide(subject, options),
+            finish: (ctx) => this.finishDecide(ctx),
+          };
+    const generated = generateRules(this.codegenHost(), this.bodies.map((r) => r.body!), (k) => this.quickEpilogue(k), entry);
+    // The generated entry returns what the epilogue and `entry` give it: plain decisions.
+    return generated as typeof generated & { decide?: (subject: unknown, options: EvaluateOptions) => PlainDecision };
+  }
+
+  private codegenHost(): CodegenHost<EvalContext> {
+    return {
       policy: this.p,
       closure: (e) => this.expr(e, false),
       letSlot: (d) => this.letSlots.get(d)!,
@@ -509,11 +542,26 @@ class PolicyCompiler {
       maxStringLength: this.limits.maxStringLength,
       maxListLength: this.limits.maxListLength,
       maxSteps: this.limits.maxSteps,
+      textOf: (e) => this.textOf(e),
     };
-    return generateRules(host, this.bodies.map((r) => r.body!), (k) => this.quickEpilogue(k));
   }
 
+  /** The generated explaining path, made on first use; null when the policy has none (the interpreter explains). */
+  private explainer: ReturnType<typeof generateExplainer<EvalContext>> | null | undefined;
+
+  private explainerOf(): ReturnType<typeof generateExplainer<EvalContext>> | null {
+    if (this.explainer !== undefined) return this.explainer;
+    const rules = this.bodies.map((r) => ({ body: r.body!, role: roleOf(r.rule), fields: r.labelled ? labelFields(r.labelled) : undefined }));
+    return (this.explainer = generateExplainer(this.codegenHost(), rules, (k) => this.quickEpilogue(k)) ?? null);
+  }
+
+  /** The context of the generated evaluate() path: evaluation is synchronous and a policy never refers to itself. */
+  private readonly sharedEvaluate: EvalContext;
+  private readonly evaluateValues: (boolean | undefined)[] = [];
+
   evaluate(subject: unknown, options: EvaluateOptions, depth: number): Decision {
+    const fast = this.options.codegen !== false ? this.fastEvaluate(subject, options, depth, options.explain === true) : undefined;
+    if (fast) return fast;
     const ctx = this.newContext();
     if (!this.begin(ctx, subject, options, depth)) return this.errorDecision(options.asOf, [asOfError(options.asOf)]);
     const decision = this.run(ctx, options.explain === true);
@@ -525,6 +573,78 @@ class PolicyCompiler {
       return { ...decision, unknown: traced.unknown };
     }
     return decision;
+  }
+
+  /**
+   * The common case of evaluate() by generated code: a record subject whose rules decide the
+   * outcome without unknowns or data errors. The explanation is recorded flat and built when
+   * first read. Undefined for everything else, which the interpreter's run() does.
+   */
+  private fastEvaluate(subject: unknown, options: EvaluateOptions, depth: number, explain: boolean): Decision | undefined {
+    const explainer = explain ? this.explainerOf() : undefined;
+    if (explain ? !explainer : !this.rulesFn) return undefined;
+    const ctx = this.sharedEvaluate;
+    if (
+      this.paramConverters.length === 0 &&
+      options.asOf === ctx.clockAsOf &&
+      typeof subject === 'object' &&
+      subject !== null &&
+      (subject as { constructor?: unknown }).constructor === Object &&
+      Object.getPrototypeOf(subject) === Object.prototype
+    ) {
+      // begin() for the common case: the same date as the last call, a plain record, no params.
+      ctx.gen++;
+      ctx.subject = subject;
+      ctx.options = options;
+      ctx.depth = depth;
+      ctx.steps = 0;
+      ctx.failures = 0;
+      ctx.errors = NO_ERRORS;
+      ctx.errorPaths = undefined;
+    } else if (!this.begin(ctx, subject, options, depth) || ctx.subject === undefined || ctx.errors !== NO_ERRORS) return undefined;
+    const values = this.evaluateValues;
+    let plain: unknown;
+    let record: unknown[] | undefined;
+    try {
+      if (explainer) {
+        record = new Array(explainer.slots);
+        plain = explainer.fn(ctx, values, record);
+      } else plain = this.rulesFn!(ctx, values);
+    } catch (e) {
+      if (e instanceof LimitExceeded || e === explainer?.unknown) return undefined;
+      throw e;
+    }
+    if (plain === undefined || ctx.errors !== NO_ERRORS) return undefined;
+    const maker = this.makers.get(plain as PlainDecision);
+    if (!maker) return undefined;
+    const priorities = this.preferRules.length === 0 ? NONE : this.preferRules.map((r) => ({ ...r.labelled!, met: truth(values[r.index]) }));
+    if (!explainer) return maker.plain(options.asOf, priorities);
+    return maker.explained(options.asOf, priorities, lazyExplanation(explainer.rules, record!, this.p.timezone));
+  }
+
+  /** For each shared plain decision, a maker of the full decision with the same outcome (see {@link decisionMaker}). */
+  private get makers(): Map<PlainDecision, DecisionMaker> {
+    if (this.makerMap) return this.makerMap;
+    const map = new Map<PlainDecision, DecisionMaker>();
+    for (const core of [...this.cores.values(), ...this.rules.map((r) => r.core)]) {
+      if (core?.plain) map.set(core.plain, this.decisionMaker(core));
+    }
+    return (this.makerMap = map);
+  }
+
+  private makerMap: Map<PlainDecision, DecisionMaker> | undefined;
+
+  /** The decision fields a determined outcome fixes, in run()'s order, as a maker of decisions. */
+  private decisionMaker(core: Core): DecisionMaker {
+    const outcome = core.outcome;
+    const outcomeRule = this.outcomeRules.find((r) => r.labelled!.id === outcome);
+    const fixed: [string, unknown][] = [['outcome', outcome]];
+    if (core.admission !== undefined) fixed.push(['admission', core.admission]);
+    if (core.tier) fixed.push(['tier', core.tier.labelled!]);
+    if (outcomeRule) fixed.push(['outcomeLabel', outcomeRule.labelled!.label]);
+    if (core.veto) fixed.push(['vetoedBy', core.veto.labelled!]);
+    if (core.reason && outcome === 'rejected') fixed.push(['reason', core.reason]);
+    return decisionMaker(this.stamp, fixed, Object.freeze(this.benefitsOf(core)));
   }
 
   private errorDecision(asOf: string, errors: DataError[]): Decision {
@@ -581,16 +701,7 @@ class PolicyCompiler {
     const core = this.core(values);
     const relevant = core.unknownRules.flatMap((r) => unknowns[r.index] ?? []);
     const outcome = core.outcome;
-    const granted = outcome === 'undetermined' || outcome === 'rejected' ? undefined : (core.tier?.labelled!.id ?? outcome);
-    const benefits =
-      granted === undefined
-        ? []
-        : this.benefitRules
-            .filter((r) => {
-              const to = (r.rule as A.BenefitRule).grantedTo;
-              return to.length === 0 ? outcome === 'admitted' || this.outcomeRules.length > 0 : to.some((t) => t.name === granted || t.name === outcome);
-            })
-            .map((r) => r.labelled!);
+    const benefits = this.benefitsOf(core);
     const outcomeRule = this.outcomeRules.find((r) => r.labelled!.id === outcome);
     return {
       policy: this.stamp,
@@ -608,6 +719,19 @@ class PolicyCompiler {
       dataErrors: ctx.errors === NO_ERRORS ? [] : ctx.errors,
       ...(ctx.trace ? { explanation: nodes } : {}),
     };
+  }
+
+  /** The benefits an outcome grants. */
+  private benefitsOf(core: Core): Labelled[] {
+    const outcome = core.outcome;
+    const granted = outcome === 'undetermined' || outcome === 'rejected' ? undefined : (core.tier?.labelled!.id ?? outcome);
+    if (granted === undefined) return [];
+    return this.benefitRules
+      .filter((r) => {
+        const to = (r.rule as A.BenefitRule).grantedTo;
+        return to.length === 0 ? outcome === 'admitted' || this.outcomeRules.length > 0 : to.some((t) => t.name === granted || t.name === outcome);
+      })
+      .map((r) => r.labelled!);
   }
 
   /**
@@ -1216,29 +1340,14 @@ class PolicyCompiler {
       };
     }
     const text = this.textOf(e);
+    const showLeft = displayer(lt, this.p.timezone);
+    const showRight = displayer(rt, this.p.timezone);
     return (ctx) => {
       const a = left(ctx);
       const b = right(ctx);
       const v = a === undefined || b === undefined ? undefined : compute(a, b, ctx);
       const node = ctx.trace!.stack.at(-1);
-      if (node?.comparisons) {
-        // Inside aggregations a comparison repeats per element: keep the first few and count the
-        // rest, but always keep the latest one, which is the outermost (it completes last).
-        if (node.comparisons.length >= MAX_RECORDED_COMPARISONS) {
-          node.comparisons.pop();
-          node.omittedComparisons = (node.omittedComparisons ?? 0) + 1;
-        }
-        {
-          node.comparisons.push({
-            text,
-            operator: op,
-            left: display(a, lt, this.p.timezone),
-            right: display(b, rt, this.p.timezone),
-            result: truth(v as boolean | undefined),
-            ...(v === false ? shortfall(op, a, b, lt) : {}),
-          });
-        }
-      }
+      if (node?.comparisons) addComparison(node, comparisonTrace(text, op, a, b, v, lt, showLeft, showRight));
       return v;
     };
   }
@@ -1606,23 +1715,10 @@ function firstHolding(rules: RuleInfo[], value: (r: RuleInfo) => boolean | undef
   return candidates.length === 0 ? { kind: 'none' } : { kind: 'open', candidates };
 }
 
-function labelled(h: A.Heading): Labelled {
-  return { id: h.id.name, label: h.label?.value, cites: h.cites?.value };
-}
-
-function labelFields(l: Labelled): { id: string; label?: string; cites?: string } {
-  return { id: l.id, ...(l.label !== undefined ? { label: l.label } : {}), ...(l.cites !== undefined ? { cites: l.cites } : {}) };
-}
-
 function roleOf(rule: A.DecisionRule): string {
   return { AdmitRule: 'admit', ExcludeRule: 'exclude', TierRule: 'tier', OutcomeRule: 'outcome', PreferRule: 'prefer' }[
     rule.kind as 'AdmitRule'
   ];
-}
-
-/** A three-valued truth from a boolean or undefined. */
-export function truth(v: boolean | undefined | unknown): Truth {
-  return v === true ? true : v === false ? false : 'unknown';
 }
 
 function setUnknown(node: ExplanationNode, sources: string[]): void {
@@ -1658,67 +1754,6 @@ function addToTime(time: unknown, type: Type, dur: C.Duration, sign: 1 | -1, zon
 function enumDataValue(t: EnumType, index: number): string {
   const member = t.decl.members[index];
   return member?.value?.value ?? t.members[index] ?? String(index);
-}
-
-/** A value as a person reads it: `9,000,000`, `2023-07-17`, `L3`. */
-export function display(v: unknown, t: Type, zone: string): string {
-  if (v === undefined) return '?';
-  // The elements of a list from data are shown as they are, unchecked: briefly, and never by
-  // String(), which recurses through nested arrays (`[[[…]]]` 10,000 deep overflows the stack).
-  const asIs = () => (typeof v === 'string' ? (v.length > 40 ? v.slice(0, 40) + '…' : v) : describeRaw(v));
-  switch (t.kind) {
-    case 'number':
-      return typeof v === 'number' ? formatNumber(v) : asIs();
-    case 'date':
-      return typeof v === 'number' ? C.formatDate(v) : asIs();
-    case 'datetime':
-      return typeof v === 'number' ? C.formatDateTime(v, zone) : asIs();
-    case 'enum':
-      return typeof v === 'number' ? (t.members[v] ?? String(v)) : asIs();
-    case 'string':
-      return typeof v === 'string' ? JSON.stringify(v) : asIs();
-    case 'duration': {
-      const d = v as C.Duration;
-      const parts = [d.months && `${d.months} months`, d.days && `${d.days} days`, d.ms && `${d.ms / 3_600_000} hours`].filter(Boolean);
-      return parts.join(' ') || '0 days';
-    }
-    case 'period': {
-      const w = v as C.Window;
-      return `${C.formatDate(w.startDay)}..${C.formatDate(w.endDay)}`;
-    }
-    case 'list':
-      return Array.isArray(v) ? `[${(v as unknown[]).slice(0, 5).map((x) => display(x, t.element, zone)).join(', ')}${(v as unknown[]).length > 5 ? ', …' : ''}]` : '[…]';
-    case 'record':
-      return `(${t.name})`;
-    default:
-      return typeof v === 'object' && v !== null ? describeRaw(v) : String(v);
-  }
-}
-
-/** `9000000` → `9,000,000` (exact, keeping decimals). */
-export function formatNumber(n: number): string {
-  const text = D.formatDecimal(n);
-  const [int, frac] = text.split('.');
-  const sign = int!.startsWith('-') ? '-' : '';
-  const digits = sign ? int!.slice(1) : int!;
-  const grouped = digits.length > 3 && !digits.includes('e') ? digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : digits;
-  return sign + grouped + (frac ? '.' + frac : '');
-}
-
-/** How many comparisons one condition records in an explanation; the rest are counted. */
-const MAX_RECORDED_COMPARISONS = 20;
-
-function shortfall(op: A.BinaryOperator, a: unknown, b: unknown, t: Type): { shortfall?: string } {
-  if (t.kind !== 'number' || typeof a !== 'number' || typeof b !== 'number') return {};
-  if (op === '>=' || op === '>') {
-    const gap = D.sub(b, a);
-    return gap === undefined ? {} : { shortfall: op === '>=' ? `${formatNumber(gap)} short` : `${formatNumber(gap)} short (must be more than ${formatNumber(b)})` };
-  }
-  if (op === '<=' || op === '<') {
-    const gap = D.sub(a, b);
-    return gap === undefined ? {} : { shortfall: `${formatNumber(gap)} over` };
-  }
-  return {};
 }
 
 function clockOf(asOf: string, zone: string): C.Clock | undefined {

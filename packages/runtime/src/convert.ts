@@ -36,6 +36,8 @@ export function readOwn(obj: object, name: string): unknown {
  * is copied to its own properties, so that nothing inherited is read as data.
  */
 export function plainRecord(obj: object): object {
+  // The common case first: reading `constructor` lets the engine fold the prototype check for a known shape.
+  if ((obj as { constructor?: unknown }).constructor === Object && Object.getPrototypeOf(obj) === Object.prototype) return obj;
   const proto = Object.getPrototypeOf(obj);
   if (proto === Object.prototype || proto === null) return obj;
   const copy: Record<string, unknown> = Object.create(null);

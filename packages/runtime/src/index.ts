@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-export { compile, display, formatNumber, type CompiledPolicy, type CompileOptions, type EvaluateOptions, type ReferenceResolver } from './compile.js';
+export { display, formatNumber } from './explanation.js';
+export { compile, type CompiledPolicy, type CompileOptions, type EvaluateOptions, type ReferenceResolver } from './compile.js';
 export { PolicyRegistry, loadPolicies, readSource, nodeHost, type LoadResult, type LoadOptions, type PolicyVersion } from './registry.js';
 export { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
 export type { Decision, PlainDecision, DecisionStamp, DataError, ExplanationNode, ComparisonTrace, Labelled, Truth, Outcome } from './decision.js';

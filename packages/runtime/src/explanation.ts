@@ -1,0 +1,377 @@
+/**
+ * Explanations: how a decision's explanation tree reads, and how it is built
+ * from the record that generated explaining code fills.
+ *
+ * The generated explaining function (codegen.ts, explain mode) does not build
+ * the tree: it stores each node's truth value and each comparison's operands
+ * in a flat array, at slots fixed when the code was generated. The tree is
+ * made from that record by {@link materialize} only when the explanation is
+ * read, with the same nodes, texts and wording as the interpreter's traced
+ * closures (compile.ts) make directly; the tests check the two agree.
+ */
+import type * as A from '@bylaw/dsl';
+import type { Type } from '@bylaw/dsl';
+import * as D from './values/decimal.js';
+import * as C from './values/calendar.js';
+import { describeRaw } from './convert.js';
+import type { ComparisonTrace, Decision, DecisionStamp, ExplanationNode, Labelled, Truth } from './decision.js';
+
+/** The label fields of a node, present only when given. */
+export type LabelFields = { id: string; label?: string; cites?: string };
+
+/** The id, label and citation of a heading (a criterion, an item, a rule). */
+export function labelled(h: A.Heading): Labelled {
+  return { id: h.id.name, label: h.label?.value, cites: h.cites?.value };
+}
+
+/** A three-valued truth from a boolean or undefined. */
+export function truth(v: boolean | undefined | unknown): Truth {
+  return v === true ? true : v === false ? false : 'unknown';
+}
+
+
+export function labelFields(l: Labelled): { id: string; label?: string; cites?: string } {
+  return { id: l.id, ...(l.label !== undefined ? { label: l.label } : {}), ...(l.cites !== undefined ? { cites: l.cites } : {}) };
+}
+
+
+/** A value as a person reads it: `9,000,000`, `2023-07-17`, `L3`. */
+export function display(v: unknown, t: Type, zone: string): string {
+  return displayer(t, zone)(v);
+}
+
+/** Shows values of one type (see {@link display}); made once per comparison, so each stays specialised. */
+export type Displayer = (v: unknown) => string;
+
+/** The {@link Displayer} for values of a type. */
+export function displayer(t: Type, zone: string): Displayer {
+  // The elements of a list from data are shown as they are, unchecked: briefly, and never by
+  // String(), which recurses through nested arrays (`[[[…]]]` 10,000 deep overflows the stack).
+  switch (t.kind) {
+    case 'number':
+      return (v) => (v === undefined ? '?' : typeof v === 'number' ? formatNumber(v) : asIs(v));
+    case 'date':
+      return (v) => (v === undefined ? '?' : typeof v === 'number' ? C.formatDate(v) : asIs(v));
+    case 'datetime':
+      return (v) => (v === undefined ? '?' : typeof v === 'number' ? C.formatDateTime(v, zone) : asIs(v));
+    case 'enum':
+      return (v) => (v === undefined ? '?' : typeof v === 'number' ? (t.members[v] ?? String(v)) : asIs(v));
+    case 'string':
+      return (v) => (v === undefined ? '?' : typeof v === 'string' ? quote(v) : asIs(v));
+    case 'duration':
+      return (v) => {
+        if (v === undefined) return '?';
+        const d = v as C.Duration;
+        const parts = [d.months && `${d.months} months`, d.days && `${d.days} days`, d.ms && `${d.ms / 3_600_000} hours`].filter(Boolean);
+        return parts.join(' ') || '0 days';
+      };
+    case 'period':
+      return (v) => {
+        if (v === undefined) return '?';
+        const w = v as C.Window;
+        return `${C.formatDate(w.startDay)}..${C.formatDate(w.endDay)}`;
+      };
+    case 'list': {
+      const element = displayer(t.element, zone);
+      return (v) => {
+        if (v === undefined) return '?';
+        if (!Array.isArray(v)) return '[…]';
+        let out = '[';
+        const n = Math.min(v.length, 5);
+        for (let i = 0; i < n; i++) out += (i > 0 ? ', ' : '') + element(v[i]);
+        return out + (v.length > 5 ? ', …]' : ']');
+      };
+    }
+    case 'record': {
+      const text = `(${t.name})`;
+      return (v) => (v === undefined ? '?' : text);
+    }
+    default:
+      return (v) => (v === undefined ? '?' : typeof v === 'object' && v !== null ? describeRaw(v) : String(v));
+  }
+}
+
+/** A string as a JSON string literal (what `JSON.stringify` gives, without its cost for plain text). */
+function quote(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(v);
+  }
+  return '"' + v + '"';
+}
+
+function asIs(v: unknown): string {
+  return typeof v === 'string' ? (v.length > 40 ? v.slice(0, 40) + '…' : v) : describeRaw(v);
+}
+
+/** `9000000` → `9,000,000` (exact, keeping decimals). */
+export function formatNumber(n: number): string {
+  // Integers, the common case, without the decimal formatter or a regular expression.
+  if (Number.isSafeInteger(n)) {
+    const digits = String(n < 0 ? -n : n);
+    let out = digits.length > 3 ? '' : digits;
+    if (digits.length > 3) {
+      const head = digits.length % 3 || 3;
+      out = digits.slice(0, head);
+      for (let i = head; i < digits.length; i += 3) out += ',' + digits.slice(i, i + 3);
+    }
+    return n < 0 ? '-' + out : out;
+  }
+  const text = D.formatDecimal(n);
+  const [int, frac] = text.split('.');
+  const sign = int!.startsWith('-') ? '-' : '';
+  const digits = sign ? int!.slice(1) : int!;
+  const grouped = digits.length > 3 && !digits.includes('e') ? digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : digits;
+  return sign + grouped + (frac ? '.' + frac : '');
+}
+
+/** How many comparisons one condition records in an explanation; the rest are counted. */
+export const MAX_RECORDED_COMPARISONS = 20;
+
+/** How far the left side of a failed numeric comparison is from passing. */
+export function shortfall(op: A.BinaryOperator, a: unknown, b: unknown, t: Type): { shortfall?: string } {
+  if (t.kind !== 'number' || typeof a !== 'number' || typeof b !== 'number') return {};
+  if (op === '>=' || op === '>') {
+    const gap = D.sub(b, a);
+    return gap === undefined ? {} : { shortfall: op === '>=' ? `${formatNumber(gap)} short` : `${formatNumber(gap)} short (must be more than ${formatNumber(b)})` };
+  }
+  if (op === '<=' || op === '<') {
+    const gap = D.sub(a, b);
+    return gap === undefined ? {} : { shortfall: `${formatNumber(gap)} over` };
+  }
+  return {};
+}
+
+/** One comparison as an explanation shows it. */
+export function comparisonTrace(text: string, op: A.BinaryOperator, a: unknown, b: unknown, v: unknown, lt: Type, showLeft: Displayer, showRight: Displayer): ComparisonTrace {
+  const c: { -readonly [K in keyof ComparisonTrace]: ComparisonTrace[K] } = {
+    text,
+    operator: op,
+    left: showLeft(a),
+    right: showRight(b),
+    result: truth(v as boolean | undefined),
+  };
+  if (v === false) {
+    const gap = shortfall(op, a, b, lt).shortfall;
+    if (gap !== undefined) c.shortfall = gap;
+  }
+  return c;
+}
+
+/**
+ * Add a comparison to a condition node. Inside aggregations a comparison repeats per element:
+ * keep the first few and count the rest, but always keep the latest one, which is the
+ * outermost (it completes last).
+ */
+export function addComparison(node: ExplanationNode, c: ComparisonTrace): void {
+  const list = node.comparisons!;
+  if (list.length >= MAX_RECORDED_COMPARISONS) {
+    list.pop();
+    node.omittedComparisons = (node.omittedComparisons ?? 0) + 1;
+  }
+  list.push(c);
+}
+
+// ------------------------------------------------------------ the record
+
+/**
+ * Where generated explaining code records a node or comparison, and what the node
+ * shows. A slot holds a node's value (true or false); a comparison has three slots
+ * (left, right, result). A slot left empty means the code never got there
+ * (a side of `and`/`or` not needed, a branch of `if` not taken).
+ */
+export type ExplainTemplate =
+  | { readonly kind: 'group'; readonly mode: 'all' | 'any' | 'atLeast'; readonly count: number | undefined; readonly slot: number; readonly children: readonly ExplainTemplate[] }
+  | { readonly kind: 'item'; readonly fields: LabelFields; readonly slot: number; readonly child: ExplainTemplate }
+  | { readonly kind: 'condition'; readonly text: string; readonly slot: number; readonly parts: readonly ConditionPart[] }
+  | { readonly kind: 'criterion'; readonly slot: number; readonly criterion: CriterionTemplate };
+
+/** What a condition shows: its comparisons, and the criteria it refers to, in evaluation order. */
+export type ConditionPart =
+  | {
+      readonly kind: 'comparison';
+      readonly text: string;
+      readonly operator: A.BinaryOperator;
+      readonly left: Type;
+      readonly showLeft: Displayer;
+      readonly showRight: Displayer;
+      readonly slot: number;
+    }
+  | { readonly kind: 'criterion'; readonly slot: number; readonly criterion: CriterionTemplate };
+
+/** A criterion: one node per decision, however many places refer to it. */
+export interface CriterionTemplate {
+  readonly index: number;
+  readonly fields: LabelFields;
+  /** The slot of its value (its body's); set once its body is generated. */
+  slot: number;
+  child: ExplainTemplate | undefined;
+}
+
+/** A rule of the decide block. */
+export interface RuleTemplate {
+  readonly role: string;
+  readonly fields: LabelFields | undefined;
+  readonly slot: number;
+  readonly child: ExplainTemplate;
+}
+
+/** The explanation tree of one decision from its record. */
+export function materialize(rules: readonly RuleTemplate[], record: readonly unknown[], zone: string): ExplanationNode[] {
+  const criteria = new Map<number, ExplanationNode>();
+  const criterion = (t: CriterionTemplate): ExplanationNode => {
+    let node = criteria.get(t.index);
+    if (!node) {
+      node = labelledNode('criterion', undefined, t.fields, record[t.slot]);
+      criteria.set(t.index, node);
+      node.children!.push(build(t.child!));
+    }
+    return node;
+  };
+  const build = (t: ExplainTemplate): ExplanationNode => {
+    switch (t.kind) {
+      case 'group': {
+        const node: Writable = t.mode === 'atLeast' ? { kind: t.mode, count: t.count } : { kind: t.mode };
+        node.result = truth(record[t.slot]);
+        node.children = t.children.map(build);
+        return node as ExplanationNode;
+      }
+      case 'item': {
+        const node = labelledNode('item', undefined, t.fields, record[t.slot]);
+        node.children!.push(build(t.child));
+        return node;
+      }
+      case 'criterion':
+        return criterion(t.criterion);
+      case 'condition': {
+        const node: ExplanationNode = { kind: 'condition', text: t.text, result: truth(record[t.slot]), comparisons: [], children: [] };
+        for (const part of t.parts) {
+          if (part.kind === 'criterion') {
+            if (record[part.slot] !== undefined) node.children!.push(criterion(part.criterion));
+          } else if (record[part.slot + 2] !== undefined) {
+            const s = part.slot;
+            addComparison(node, comparisonTrace(part.text, part.operator, record[s], record[s + 1], record[s + 2], part.left, part.showLeft, part.showRight));
+          }
+        }
+        return node;
+      }
+    }
+  };
+  return rules.map((r) => {
+    const node = labelledNode('rule', r.role, r.fields, record[r.slot]);
+    node.children!.push(build(r.child));
+    return node;
+  });
+}
+
+type Writable = { -readonly [K in keyof ExplanationNode]?: ExplanationNode[K] };
+
+/** A node with the interpreter's keys in its order: kind, role, id, label, cites, result, children. */
+function labelledNode(kind: 'rule' | 'criterion' | 'item', role: string | undefined, fields: LabelFields | undefined, value: unknown): ExplanationNode {
+  const node: Writable = { kind };
+  if (role !== undefined) node.role = role;
+  if (fields) {
+    node.id = fields.id;
+    if (fields.label !== undefined) node.label = fields.label;
+    if (fields.cites !== undefined) node.cites = fields.cites;
+  }
+  node.result = truth(value);
+  node.children = [];
+  return node as ExplanationNode;
+}
+
+// ---------------------------------------------------------- decisions
+
+/** Makes the full decisions of one determined outcome: only the date, priorities and explanation vary. */
+export interface DecisionMaker {
+  plain(asOf: string, priorities: Decision['priorities']): Decision;
+  explained(asOf: string, priorities: Decision['priorities'], explanation: readonly ExplanationNode[]): Decision;
+}
+
+const FIXED_FIELDS = new Set(['outcome', 'admission', 'tier', 'outcomeLabel', 'vetoedBy', 'reason']);
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * A maker of decisions with the given fixed fields, as object literals with their keys in the
+ * interpreter's order (so JSON output does not depend on the path taken). The generated source
+ * holds only these field names; every value is read from the array `V`.
+ */
+export function decisionMaker(policy: DecisionStamp, fixed: readonly (readonly [string, unknown])[], benefits: readonly Labelled[]): DecisionMaker {
+  for (const [key] of fixed) if (!FIXED_FIELDS.has(key)) throw new Error(`not a fixed decision field: ${key}`);
+  const V = [policy, ...fixed.map(([, value]) => value), benefits, EMPTY];
+  const n = fixed.length;
+  const fields = [
+    'policy: V[0]',
+    'asOf: asOf',
+    ...fixed.map(([key], i) => `${key}: V[${i + 1}]`),
+    'priorities: priorities',
+    `benefits: V[${n + 1}]`,
+    `unknown: V[${n + 2}]`,
+    `dataErrors: V[${n + 2}]`,
+  ].join(', ');
+  const source = [
+    '"use strict";',
+    'return {',
+    `  plain(asOf, priorities) { return { ${fields} }; },`,
+    `  explained(asOf, priorities, explanation) { return { ${fields}, explanation: explanation }; },`,
+    '};',
+  ].join('\n');
+  return new Function('V', source)(V) as DecisionMaker;
+}
+
+// ------------------------------------------------- explanations built on read
+
+/** The target of a lazy explanation: an array that fills itself on first use. */
+class PendingExplanation extends Array<ExplanationNode> {
+  // Array methods called on it (map, filter, slice) make plain arrays.
+  static override get [Symbol.species]() {
+    return Array;
+  }
+  #rules: readonly RuleTemplate[] | undefined;
+  #record: readonly unknown[];
+  #zone: string;
+
+  constructor(rules: readonly RuleTemplate[], record: readonly unknown[], zone: string) {
+    super();
+    this.#rules = rules;
+    this.#record = record;
+    this.#zone = zone;
+  }
+
+  /** Fill the array if it is still empty (the target, not the proxy: private fields do not pass through proxies). */
+  static build(target: PendingExplanation): PendingExplanation {
+    const rules = target.#rules;
+    if (rules) {
+      target.#rules = undefined;
+      for (const node of materialize(rules, target.#record, target.#zone)) target.push(node);
+      target.#record = [];
+    }
+    return target;
+  }
+
+  // Node's console and util.inspect print a proxy's target without its traps: build it first.
+  // Called on the proxy, iterating it goes through the traps, which build.
+  [Symbol.for('nodejs.util.inspect.custom')](): ExplanationNode[] {
+    return #rules in this ? [...PendingExplanation.build(this)] : [...this];
+  }
+}
+
+const lazyHandler: ProxyHandler<PendingExplanation> = {
+  get: (t, key) => Reflect.get(PendingExplanation.build(t), key),
+  has: (t, key) => Reflect.has(PendingExplanation.build(t), key),
+  ownKeys: (t) => Reflect.ownKeys(PendingExplanation.build(t)),
+  getOwnPropertyDescriptor: (t, key) => Reflect.getOwnPropertyDescriptor(PendingExplanation.build(t), key),
+  set: (t, key, value) => Reflect.set(PendingExplanation.build(t), key, value),
+  deleteProperty: (t, key) => Reflect.deleteProperty(PendingExplanation.build(t), key),
+  defineProperty: (t, key, d) => Reflect.defineProperty(PendingExplanation.build(t), key, d),
+};
+
+/**
+ * An explanation array whose nodes are built from a record when it is first read (indexed,
+ * iterated, measured, serialised or printed), then kept. It is an array to every reader
+ * (`Array.isArray`, JSON, spreading); only structured cloning (`postMessage`) refuses it,
+ * like any proxy: copy it first (`[...decision.explanation]`).
+ */
+export function lazyExplanation(rules: readonly RuleTemplate[], record: readonly unknown[], zone: string): readonly ExplanationNode[] {
+  return new Proxy(new PendingExplanation(rules, record, zone), lazyHandler);
+}
