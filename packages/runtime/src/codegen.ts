@@ -1,18 +1,27 @@
 /**
- * Code generation for the plain decision path: a checked policy's rules as
- * one JavaScript function, built once per policy with `new Function`.
+ * Code generation: a checked policy's rules as JavaScript, built once per
+ * policy with `new Function`, in two forms.
  *
- * Safety: no text from the policy is ever spliced into the generated source.
- * Names in the generated code are generated (`t12`, `let3`); every string,
- * field name and constant is either a number printed from a finite double or
- * an element of the constants array `K`, read by index. Field names are read
- * as `o[K[7]]`.
+ * - {@link generateRules}: the plain decision path — the rules function, and
+ *   a decide() entry of its own per policy for the common case.
+ * - {@link generateExplainer}: the explaining path — every item of every
+ *   combinator evaluated, node values and comparison operands recorded in a
+ *   flat array that explanation.ts turns into the tree when it is read.
+ *
+ * Safety: no policy text is spliced into the generated source as code.
+ * Names in the generated code are generated (`t12`, `crit3`); strings and
+ * field names appear only as JSON string literals (`JSON.stringify` yields
+ * exactly one string-literal token), numbers only as printed finite doubles,
+ * and every other constant (sets, converters, closures, decisions) as an
+ * element of the constants array `K`, read by index.
  *
  * Coverage: the common shapes (field reads with type checks, comparisons,
- * and/or/not, membership in constant lists, lets, criteria, combinators, sums
- * of lists) are generated inline; every other expression calls the
- * interpreter's closure for that node, so the generated function always
- * computes exactly what the interpreter computes.
+ * and/or/not, membership in constant lists and data lists, lets, criteria,
+ * combinators, sums of lists) are generated inline; every other expression
+ * calls the interpreter's closure for that node, so the generated function
+ * always computes exactly what the interpreter computes. Explaining code
+ * does that only for expressions that record nothing (no comparison, let or
+ * criterion inside); a policy that needs more is explained by the interpreter.
  */
 import type * as A from '@bylaw/dsl';
 import type { CheckedPolicy, Type } from '@bylaw/dsl';
@@ -672,6 +681,8 @@ class Generator<Ctx> {
     }
     // Like the interpreter, `contains` evaluates its right side even when the left is unknown (for its data errors).
     if (op === 'contains' && lt.kind === 'string' && rt.kind === 'string') return this.strict(e, (a, b) => `${a}.includes(${b})`, true);
+    if (op === 'starts with' && lt.kind === 'string' && rt.kind === 'string') return this.strict(e, (a, b) => `${a}.startsWith(${b})`);
+    if (op === 'ends with' && lt.kind === 'string' && rt.kind === 'string') return this.strict(e, (a, b) => `${a}.endsWith(${b})`);
     if ((op === 'in' || op === 'not in') && rt.kind === 'list' && this.host.isRawData(e.right)) {
       const el = rt.element;
       const path = this.staticPath(e.right);

@@ -7,6 +7,13 @@
  * that records every criterion, comparison and unknown field for
  * explanations. Unknown is `undefined` throughout; and/or/not and the
  * aggregations follow three-valued logic.
+ *
+ * On top of them, generated code (codegen.ts) takes the common cases:
+ * decide() through a generated entry per policy, and evaluate() — plain, or
+ * explained through a flat record built into a tree when read
+ * (explanation.ts) — whenever the rules decide without unknowns or data
+ * errors. Everything else, and every policy built with `codegen: false`,
+ * runs on the closures, which define what the generated code must compute.
  */
 import { createHash } from 'node:crypto';
 import { isLiteral, type CheckedPolicy, type ResolvedName, type Type, type RecordType, type EnumType } from '@bylaw/dsl';
