@@ -1201,12 +1201,18 @@ class PolicyCompiler {
     };
   }
 
-  /** A function that checks and converts a raw data value of a type; on failure records a data error. */
-  private converter(type: Type): (raw: unknown, ctx: EvalContext, path: (ctx: EvalContext) => string) => unknown {
+  /**
+   * A function that checks and converts a raw data value of a type; on failure records a data error
+   * at `path`, followed by `[at]` for a list index or `["at"]` for a month key (built only then).
+   */
+  private converter(type: Type): (raw: unknown, ctx: EvalContext, path: (ctx: EvalContext) => string, at?: number | string) => unknown {
     const convert: Converter = convertValue(type, this.p.timezone, this.limits);
-    return (raw, ctx, path) => {
+    return (raw, ctx, path, at) => {
       const v = convert(raw);
-      if (typeof v === 'object' && v !== null && v instanceof ConversionFailure) return this.fail(ctx, path(ctx), v.message);
+      if (typeof v === 'object' && v !== null && v instanceof ConversionFailure) {
+        const where = at === undefined ? path(ctx) : typeof at === 'number' ? `${path(ctx)}[${at}]` : `${path(ctx)}["${at}"]`;
+        return this.fail(ctx, where, v.message);
+      }
       return v;
     };
   }
@@ -1269,7 +1275,7 @@ class PolicyCompiler {
         if (ctx.trace) ctx.trace.unknowns.push(`${path(ctx)}[${i}]`);
         return undefined;
       }
-      return raw ? convert(v, ctx, (c) => `${path(c)}[${i}]`) : v;
+      return raw ? convert(v, ctx, path, i) : v;
     };
   }
 
@@ -1479,7 +1485,7 @@ class PolicyCompiler {
             if (v === x) return true;
             continue;
           }
-          v = convert(v, ctx, (c) => `${path(c)}[${i}]`);
+          v = convert(v, ctx, path, i);
         }
         if (v === undefined) unknown = true;
         else if (v === x) return true;
@@ -1523,7 +1529,7 @@ class PolicyCompiler {
           if (item === undefined || item === null) {
             item = undefined;
             if (ctx.trace) ctx.trace.unknowns.push(`${path(ctx)}[${i}]`);
-          } else item = convert(item, ctx, (c) => `${path(c)}[${i}]`);
+          } else item = convert(item, ctx, path, i);
         }
         if (slot >= 0) {
           ctx.vars[slot] = item;
@@ -1612,7 +1618,7 @@ class PolicyCompiler {
         if (raw === undefined || raw === null) {
           if (ctx.trace) ctx.trace.unknowns.push(`${path(ctx)}["${key}"]`);
           out[i] = undefined;
-        } else out[i] = convert(raw, ctx, (c) => `${path(c)}["${key}"]`);
+        } else out[i] = convert(raw, ctx, path, key);
       }
       return out;
     };
