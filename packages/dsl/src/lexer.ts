@@ -1,7 +1,7 @@
 /**
  * The lexer: source text → tokens (and comments, kept aside for the formatter).
  */
-import { createToken, Lexer, type IToken, type TokenType, type CustomPatternMatcherFunc } from 'chevrotain';
+import { createToken, Lexer, type IToken, type TokenType, type CustomPatternMatcherFunc } from './chevrotain.js';
 
 // Identifiers: any Unicode letter or `_`, then letters, digits, combining marks or `_`.
 // Invisible format characters (zero-width, bidirectional controls) are matched inside a name
@@ -272,11 +272,16 @@ export const allTokens: readonly TokenType[] = [
   NameLike,
 ];
 
-const lexer = new Lexer(allTokens as TokenType[], {
-  positionTracking: 'full',
-  ensureOptimizations: false,
-  skipValidations: true,
-});
+/** The lexer, made on first use (it takes tens of milliseconds: a process that never parses does not pay them). */
+let lexer: Lexer | undefined;
+
+function theLexer(): Lexer {
+  return (lexer ??= new Lexer(allTokens as TokenType[], {
+    positionTracking: 'full',
+    ensureOptimizations: false,
+    skipValidations: true,
+  }));
+}
 
 /** What {@link tokenize} returns. */
 export interface TokenizeResult {
@@ -290,7 +295,7 @@ export interface TokenizeResult {
 
 /** Split source text into tokens. Never throws. */
 export function tokenize(text: string): TokenizeResult {
-  const result = lexer.tokenize(text);
+  const result = theLexer().tokenize(text);
   return {
     tokens: result.tokens,
     comments: result.groups['comments'] ?? [],

@@ -14,7 +14,7 @@ import {
   type IRecognitionException,
   type TokenType,
   type IParserErrorMessageProvider,
-} from 'chevrotain';
+} from './chevrotain.js';
 import * as T from './lexer.js';
 import { tokenize } from './lexer.js';
 import type * as A from './ast.js';
