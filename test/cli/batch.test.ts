@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,8 +12,10 @@ const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'packages/cli/dist/main.js');
 const built = existsSync(cli);
 
-function run(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
+/** Run the CLI; `workersOnly` leaves every segment to the workers (see MAIN_DECIDES in batch.ts). */
+function run(args: string[], cwd: string, workersOnly = false) {
+  const env = workersOnly ? { ...process.env, BYLAW_BATCH_MAIN_DECIDES: '0' } : process.env;
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -54,11 +56,11 @@ describe.skipIf(!built)('bylaw eval on a batch (built CLI)', () => {
   writeFileSync(data, lines.join('\n') + '\n');
   const common = ['eval', 'bench.admission', '--policies', join(root, 'bench/harness'), '--data', data, '--as-of', '2024-01-01'];
 
-  for (const jobs of ['1', '2']) {
-    it(`decides every record in input order with --jobs ${jobs}`, () => {
-      const out = join(dir, `out-${jobs}.ndjson`);
-      const summary = join(dir, `summary-${jobs}.json`);
-      const r = run([...common, '--jobs', jobs, '--out', out, '--summary', summary], dir);
+  for (const [jobs, workersOnly] of [['1', false], ['2', false], ['2', true], ['3', true]] as const) {
+    it(`decides every record in input order with --jobs ${jobs}${workersOnly ? ', workers only' : ''}`, () => {
+      const out = join(dir, `out-${jobs}-${workersOnly}.ndjson`);
+      const summary = join(dir, `summary-${jobs}-${workersOnly}.json`);
+      const r = run([...common, '--jobs', jobs, '--out', out, '--summary', summary], dir, workersOnly);
       expect(r.code).toBe(0);
       expect(r.err).toContain('skipped: line 23 is not JSON');
       const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -83,12 +85,85 @@ describe.skipIf(!built)('bylaw eval on a batch (built CLI)', () => {
     });
   }
 
-  it('stops at the first malformed line with --on-malformed fail', () => {
-    const r = run([...common, '--jobs', '1', '--on-malformed', 'fail'], dir);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain('bylaw: stopped at line 23 is not JSON');
-    const records = r.out.trim().split('\n');
-    expect(records).toHaveLength(21);
+  describe('a file whose lines straddle the reader\'s segments', () => {
+    // The reader reads 1 MiB (SEGMENT_BYTES in batch.ts) and cuts at the last newline in it, or reads
+    // twice as much when there is none. The lines are built, following the reader, so that a 4-byte
+    // character straddles every place where it reads up to; the first line is longer than a segment.
+    // CRLF, blank lines and a last line without a newline too.
+    const SEGMENT = 1024 * 1024;
+    const parts: Buffer[] = [];
+    const expected: { line: number; id: string; outcome: string }[] = [];
+    let size = 0;
+    let line = 0;
+    // Where the reader's current segment starts, and how much it reads.
+    let segmentStart = 0;
+    let window = SEGMENT;
+    const push = (text: string) => {
+      const b = Buffer.from(text);
+      parts.push(b);
+      size += b.length;
+      line++;
+    };
+    // Large enough for workers (WORKER_MIN_BYTES in batch.ts).
+    for (let i = 0; size < 6.5 * SEGMENT; i++) {
+      const m = merchant(i);
+      const record = { ...m, id: `${m.id}-é中`, note: i === 0 ? 'x'.repeat(SEGMENT + 1000) + '😀' : '' };
+      let text = JSON.stringify(record);
+      const end = segmentStart + window;
+      if (size === segmentStart && size + Buffer.byteLength(text) >= end) window *= 2;
+      else if (size < end && size + Buffer.byteLength(text) + 1000 >= end) {
+        // Pad the note so that an emoji starts 2 bytes before the end of what the reader reads.
+        const before = Buffer.byteLength(text.slice(0, text.indexOf('"note":"') + 8));
+        record.note = 'y'.repeat(end - 2 - size - before) + '😀 after the cut';
+        text = JSON.stringify(record);
+        segmentStart = size;
+        window = SEGMENT;
+      }
+      expected.push({ line: line + 1, id: record.id, outcome: admitted(m) ? 'admitted' : 'rejected' });
+      push(text + (i % 5 === 0 ? '\r\n' : '\n'));
+      if (i % 997 === 0) push('\n');
+    }
+    // The last line, without a newline.
+    const last = merchant(999_999);
+    expected.push({ line: line + 1, id: last.id, outcome: admitted(last) ? 'admitted' : 'rejected' });
+    parts.push(Buffer.from(JSON.stringify(last)));
+    const file = join(dir, 'straddling.ndjson');
+    writeFileSync(file, Buffer.concat(parts));
+    const want = expected.map((e) => JSON.stringify(e)).join('\n') + '\n';
+
+    for (const [jobs, workersOnly] of [['1', false], ['2', false], ['2', true], ['3', true]] as const) {
+      it(`decides every line once, in order, with --jobs ${jobs}${workersOnly ? ', workers only' : ''}`, () => {
+        const out = join(dir, `straddling-${jobs}-${workersOnly}.ndjson`);
+        const args = ['eval', 'bench.admission', '--policies', join(root, 'bench/harness'), '--data', file, '--as-of', '2024-01-01', '--jobs', jobs, '--out', out];
+        const r = run(args, dir, workersOnly);
+        expect(r.code).toBe(0);
+        expect(r.err).not.toContain('skipped');
+        expect(readFileSync(out, 'utf8') === want).toBe(true);
+      });
+    }
+  });
+
+  for (const [jobs, workersOnly] of [['1', false], ['3', true]] as const) {
+    it(`stops at the first malformed line with --on-malformed fail, --jobs ${jobs}${workersOnly ? ', workers only' : ''}`, () => {
+      const r = run([...common, '--jobs', jobs, '--on-malformed', 'fail'], dir, workersOnly);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('bylaw: stopped at line 23 is not JSON');
+      expect(r.err).not.toContain('skipped');
+      const records = r.out.trim().split('\n');
+      expect(records).toHaveLength(21);
+    });
+  }
+
+  it('workers started early are stopped when the policies do not load (no hang, usage exit)', () => {
+    const broken = join(dir, 'broken');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'b.policy'), 'policy b.x "坏" version "1"\n  effective 2020-01-01\ndecide {\n');
+    for (const target of ['bench.admission', 'no.such.policy']) {
+      const policies = target === 'bench.admission' ? broken : join(root, 'bench/harness');
+      const r = run(['eval', target, '--policies', policies, '--data', data, '--as-of', '2024-01-01', '--jobs', '2'], dir, true);
+      expect(r.code, r.err).toBe(2);
+      expect(r.out).toBe('');
+    }
   });
 
   it('reads CSV with nested and JSON cells and writes CSV', () => {

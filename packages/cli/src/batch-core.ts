@@ -2,7 +2,8 @@
  * Batch evaluation, the part shared by the main thread and the workers:
  * one input line in, one decision record out.
  */
-import type { CompiledPolicy, PolicyRegistry } from '@bylaw/runtime';
+import { isAscii } from 'node:buffer';
+import type { CompiledPolicy, PlainDecision, PolicyRegistry } from '@bylaw/runtime';
 
 /** What every worker needs to know to decide lines. */
 export interface BatchJob {
@@ -27,8 +28,6 @@ export interface LineResult {
   readonly data_errors?: readonly { path: string; message: string }[];
   /** Set when the line is not a record: it is reported, not decided. */
   readonly malformed?: string;
-  /** The record already formatted (the fast path); not part of the record itself. */
-  readonly text?: string;
 }
 
 const optionsCache = new WeakMap<BatchJob, { asOf: string; params?: Record<string, unknown> }>();
@@ -47,31 +46,29 @@ export function decideLine(
   job: BatchJob,
   text: string,
   line: number,
-  format: 'ndjson' | 'csv' = 'ndjson',
 ): LineResult {
+  const subject = readRecord(job, text, line);
+  if (typeof subject === 'string') return { line, malformed: subject };
+  return decideRecord(policy, registry, job, subject, line);
+}
+
+/** The record of one input line, or why it is not one. */
+function readRecord(job: BatchJob, text: string, line: number): object | string {
   let subject: unknown;
   try {
     subject = job.input === 'csv' ? csvRecord(parseCsvLine(text), job.columns!) : JSON.parse(text);
   } catch (e) {
-    return { line, malformed: `line ${line} is not ${job.input === 'csv' ? 'a CSV row' : 'JSON'}: ${(e as Error).message}` };
+    return `line ${line} is not ${job.input === 'csv' ? 'a CSV row' : 'JSON'}: ${(e as Error).message}`;
   }
-  if (typeof subject !== 'object' || subject === null || Array.isArray(subject)) {
-    return { line, malformed: `line ${line} is not a JSON object` };
-  }
+  if (typeof subject !== 'object' || subject === null || Array.isArray(subject)) return `line ${line} is not a JSON object`;
+  return subject;
+}
+
+/** The decision record of a record, built in full (see {@link SegmentDecider} for the common case). */
+function decideRecord(policy: CompiledPolicy, registry: PolicyRegistry, job: BatchJob, subject: object, line: number): LineResult {
   const id = (subject as { id?: unknown }).id;
   const options = optionsOf(job);
   const plain = policy.decide(subject, options);
-  if (plain.outcome !== 'undetermined' && plain.dataErrors.length === 0 && format === 'ndjson') {
-    // The common case, written directly: the same text JSON.stringify gives for the record below.
-    const text =
-      `{"line":${line}` +
-      (id !== undefined ? `,"id":${JSON.stringify(String(id))}` : '') +
-      `,"outcome":${JSON.stringify(plain.outcome)}` +
-      (plain.tier ? `,"tier":${JSON.stringify(plain.tier)}` : '') +
-      (plain.vetoedBy ? `,"vetoed_by":${JSON.stringify(plain.vetoedBy)}` : '') +
-      '}';
-    return { line, outcome: plain.outcome, ...(plain.tier ? { tier: plain.tier } : {}), text };
-  }
   const base = {
     line,
     ...(id !== undefined ? { id: String(id) } : {}),
@@ -158,8 +155,7 @@ export function formatResult(r: LineResult, format: 'ndjson' | 'csv'): string {
   if (format === 'ndjson') return JSON.stringify(r);
   const cell = (v: unknown): string => {
     if (v === undefined) return '';
-    const text = Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : `${x.path}: ${x.message}`)).join('; ') : String(v);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    return csvCell(Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : `${x.path}: ${x.message}`)).join('; ') : String(v));
   };
   return csvColumns.map((c) => cell(r[c])).join(',');
 }
@@ -172,6 +168,13 @@ export class BatchSummary {
   readonly tiers = new Map<string, number>();
   readonly missing = new Map<string, number>();
   readonly errorPaths = new Map<string, number>();
+
+  /** Count `n` records decided alike, without data errors. */
+  addDecided(outcome: string, tier: string | undefined, n: number): void {
+    this.lines += n;
+    this.outcomes.set(outcome, (this.outcomes.get(outcome) ?? 0) + n);
+    if (tier) this.tiers.set(tier, (this.tiers.get(tier) ?? 0) + n);
+  }
 
   add(r: LineResult): void {
     this.lines++;
@@ -232,19 +235,20 @@ function bump(m: Map<string, number>, key: string): void {
   m.set(key, (m.get(key) ?? 0) + 1);
 }
 
-/** A byte range of the input that starts and ends at line boundaries. */
+/** A piece of the input that starts and ends at line boundaries. */
 export interface Segment {
   readonly seq: number;
-  readonly start: number;
-  readonly end: number;
   /** The 1-based number of the segment's first line. */
   readonly firstLine: number;
+  /** The segment's bytes, UTF-8. */
+  readonly bytes: Uint8Array;
 }
 
-/** What deciding a segment gives back: output text, counts, and the first malformed line if the run must stop there. */
+/** What deciding a segment gives back: output bytes, counts, and the first malformed line if the run must stop there. */
 export interface SegmentResult {
   readonly seq: number;
-  readonly output: string;
+  /** The decision records, one a line, UTF-8. */
+  readonly output: Uint8Array;
   readonly summary: ReturnType<BatchSummary['toJSON']>;
   readonly malformed: string[];
   readonly failedAt: LineResult | undefined;
@@ -252,38 +256,134 @@ export interface SegmentResult {
   readonly lines: number;
 }
 
-/** Decide every line of a segment's text. */
-export function decideSegment(
-  policy: CompiledPolicy,
-  registry: PolicyRegistry,
-  job: BatchJob,
-  segment: Segment,
-  text: string,
-  format: 'ndjson' | 'csv',
-  onMalformed: 'skip' | 'fail',
-): SegmentResult {
-  const summary = new BatchSummary();
-  const out: string[] = [];
-  const malformed: string[] = [];
-  let failedAt: LineResult | undefined;
-  const lines = text.split('\n');
-  // A segment ends with a newline (except perhaps the last of the file): drop the empty tail.
-  const lineCount = lines.at(-1) === '' ? lines.length - 1 : lines.length;
-  if (lines.at(-1) === '') lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line.trim() === '') continue;
-    const r = decideLine(policy, registry, job, line, segment.firstLine + i, format);
-    summary.add(r);
-    if (r.malformed) {
-      malformed.push(r.malformed);
-      if (onMalformed === 'fail') {
-        failedAt = r;
-        break;
-      }
-    }
-    out.push(r.text ?? formatResult(r, format));
+/** The text of a decision record after its line and id, shared by every record decided alike. */
+interface Tail {
+  readonly plain: PlainDecision;
+  readonly outcome: string;
+  readonly tier: string | undefined;
+  readonly text: string;
+  /** Records decided alike in the segment being decided. */
+  count: number;
+}
+
+/** Distinct decision objects remembered; the runtime shares one per outcome, so a handful in practice. */
+const MAX_TAILS = 64;
+
+/** A JSON string that needs no escaping: no quote, backslash, control character or surrogate. */
+const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+/** A CSV cell that needs quoting. */
+const CSV_SPECIAL = /[",\n\r]/;
+
+/**
+ * Decides segments in one thread. The common record (a decision without data
+ * errors, not undetermined) is written by hand from its line, its id and a
+ * tail shared by every record decided alike, and counted per decision rather
+ * than per line: no object per line but the parsed record. Every other line
+ * is built in full, as {@link decideLine} does, and written by
+ * {@link formatResult}; the tests check that both write the same bytes.
+ */
+export class SegmentDecider {
+  private readonly options: { asOf: string; params?: Record<string, unknown> };
+  private readonly tails: Tail[] = [];
+
+  constructor(
+    private readonly policy: CompiledPolicy,
+    private readonly registry: PolicyRegistry,
+    private readonly job: BatchJob,
+    private readonly format: 'ndjson' | 'csv',
+    private readonly onMalformed: 'skip' | 'fail',
+  ) {
+    this.options = optionsOf(job);
   }
-  return { seq: segment.seq, output: out.length ? out.join('\n') + '\n' : '', summary: summary.toJSON(), malformed, failedAt, lines: lineCount };
+
+  /** Decide every line of a segment. */
+  decide(seq: number, firstLine: number, bytes: Uint8Array): SegmentResult {
+    const { policy, job, format, options } = this;
+    const summary = new BatchSummary();
+    const malformed: string[] = [];
+    let failedAt: LineResult | undefined;
+    const text = decode(bytes);
+    const csvInput = job.input === 'csv';
+    const csvOutput = format === 'csv';
+    let out = '';
+    let line = firstLine - 1;
+    for (let next = 0; next < text.length; ) {
+      const start = next;
+      let stop = text.indexOf('\n', start);
+      if (stop < 0) stop = text.length;
+      next = stop + 1;
+      line++;
+      if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
+      if (stop === start) continue;
+      const raw = text.slice(start, stop);
+      // Records start with `{` (or a CSV cell); anything else may be a blank line.
+      if (raw.charCodeAt(0) !== 123 && raw.trim() === '') continue;
+      let subject: unknown;
+      try {
+        subject = csvInput ? csvRecord(parseCsvLine(raw), job.columns!) : JSON.parse(raw);
+      } catch {
+        subject = undefined;
+      }
+      let r: LineResult;
+      if (typeof subject === 'object' && subject !== null && !Array.isArray(subject)) {
+        const plain = policy.decide(subject, options);
+        if (plain.outcome !== 'undetermined' && plain.dataErrors.length === 0) {
+          const t = this.tailOf(plain, summary);
+          t.count++;
+          const id = (subject as { id?: unknown }).id;
+          if (csvOutput) out += line + ',' + (id === undefined ? '' : csvCell(String(id))) + t.text;
+          else if (id === undefined) out += '{"line":' + line + t.text;
+          else if (typeof id === 'string' && PLAIN_STRING.test(id)) out += '{"line":' + line + ',"id":"' + id + '"' + t.text;
+          else out += '{"line":' + line + ',"id":' + JSON.stringify(String(id)) + t.text;
+          continue;
+        }
+        // Rare: undetermined or with data errors, built in full.
+        r = decideRecord(policy, this.registry, job, subject, line);
+      } else {
+        // Rare: not a record; the one-line path says why.
+        r = decideLine(policy, this.registry, job, raw, line);
+      }
+      summary.add(r);
+      if (r.malformed) {
+        malformed.push(r.malformed);
+        if (this.onMalformed === 'fail') {
+          failedAt = r;
+          break;
+        }
+      }
+      out += formatResult(r, format) + '\n';
+    }
+    for (const t of this.tails) {
+      if (t.count) summary.addDecided(t.outcome, t.tier, t.count);
+      t.count = 0;
+    }
+    // A stopped run reads no further: its count of lines does not matter.
+    return { seq, output: Buffer.from(out, 'utf8'), summary: summary.toJSON(), malformed, failedAt, lines: line - firstLine + 1 };
+  }
+
+  /** The shared text of a decision, remembered per decision object. */
+  private tailOf(plain: PlainDecision, summary: BatchSummary): Tail {
+    const tails = this.tails;
+    for (let i = 0; i < tails.length; i++) if (tails[i]!.plain === plain) return tails[i]!;
+    const { outcome, tier, vetoedBy } = plain;
+    const text =
+      this.format === 'csv'
+        ? `,${csvCell(outcome)},${tier ? csvCell(tier) : ''},${vetoedBy ? csvCell(vetoedBy) : ''},,,\n`
+        : `,"outcome":${JSON.stringify(outcome)}` + (tier ? `,"tier":${JSON.stringify(tier)}` : '') + (vetoedBy ? `,"vetoed_by":${JSON.stringify(vetoedBy)}` : '') + '}\n';
+    const t: Tail = { plain, outcome, tier: tier || undefined, text, count: 0 };
+    if (tails.length < MAX_TAILS) tails.push(t);
+    // Too many distinct decision objects (the runtime stopped sharing them?): count this one now, forget it.
+    else summary.addDecided(outcome, t.tier, 1);
+    return t;
+  }
+}
+
+/** Bytes as text: Latin-1 when they are ASCII (the same text, decoded faster), else UTF-8. */
+function decode(bytes: Uint8Array): string {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return isAscii(b) ? b.toString('latin1') : b.toString('utf8');
+}
+
+function csvCell(text: string): string {
+  return CSV_SPECIAL.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,30 +1,34 @@
 /**
- * A batch worker: loads the policies once, then reads and decides the
- * segments of the input file that the main thread assigns to it.
+ * A batch worker: starts (loading its modules) while the main thread checks
+ * the policies, takes the job with the checked policies, says it is ready,
+ * then decides the segments that the main thread sends it, handing back their
+ * bytes with the results so that the main thread can read into them again.
  */
-import { openSync, readSync, closeSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
-import { loadPolicies } from '@bylaw/runtime';
-import { decideSegment, type BatchJob, type Segment } from './batch-core.js';
+import { parentPort } from 'node:worker_threads';
+import type { CheckedPolicy } from '@bylaw/dsl';
+import { PolicyRegistry } from '@bylaw/runtime';
+import { SegmentDecider, type BatchJob, type Segment } from './batch-core.js';
 
-const { job, dataPath, output, onMalformed } = workerData as {
-  job: BatchJob;
-  dataPath: string;
-  output: 'ndjson' | 'csv';
-  onMalformed: 'skip' | 'fail';
-};
-const { registry } = loadPolicies(job.policyPaths, { cwd: job.cwd });
-if (!registry) throw new Error('the policies do not check (they changed on disk since the main thread checked them?)');
-const policy = registry.inForce(job.policyId, job.asOf)!.policy;
-const fd = openSync(dataPath, 'r');
+/** The job, with the policies as the main thread checked them (nothing is parsed here). */
+interface Start {
+  readonly policies: CheckedPolicy[];
+  readonly job: BatchJob;
+  readonly output: 'ndjson' | 'csv';
+  readonly onMalformed: 'skip' | 'fail';
+}
 
-parentPort!.on('message', (segment: Segment | 'close') => {
-  if (segment === 'close') {
-    closeSync(fd);
-    parentPort!.close();
+let decider: SegmentDecider | undefined;
+
+parentPort!.on('message', (m: Start | Segment) => {
+  if ('job' in m) {
+    const registry = PolicyRegistry.fromChecked(m.policies);
+    decider = new SegmentDecider(registry.inForce(m.job.policyId, m.job.asOf)!.policy, registry, m.job, m.output, m.onMalformed);
+    parentPort!.postMessage('ready');
     return;
   }
-  const buffer = Buffer.allocUnsafe(segment.end - segment.start);
-  readSync(fd, buffer, 0, buffer.length, segment.start);
-  parentPort!.postMessage(decideSegment(policy, registry, job, segment, buffer.toString('utf8'), output, onMalformed));
+  const result = decider!.decide(m.seq, m.firstLine, m.bytes);
+  const transfer = [m.bytes.buffer as ArrayBuffer];
+  // Output in a buffer of its own moves; a small one, cut from Node's shared pool, is copied.
+  if (result.output.byteLength > 0 && result.output.byteLength === result.output.buffer.byteLength) transfer.push(result.output.buffer as ArrayBuffer);
+  parentPort!.postMessage({ result, bytes: m.bytes }, transfer);
 });

@@ -2,31 +2,36 @@
  * Batch evaluation: decide every record of an NDJSON or CSV file on all cores
  * and write decision records in input order, accounting for every line.
  *
- * The main thread only cuts the file into segments at line boundaries
- * (counting lines as it goes, so every record keeps its line number) and
- * writes the results in order. Workers read their segments themselves and
- * parse, decide and format them: little crosses between threads but text.
- * At most two segments per worker are in flight, so memory stays flat
- * whatever the file size.
+ * The main thread reads the file in segments cut at line boundaries
+ * (counting lines as it goes, so every record keeps its line number), moves
+ * their bytes to the workers (transferred, not copied), decides segments
+ * itself whenever the workers have enough to do, and writes the results in
+ * input order. A few segments per worker are in flight, and the main thread
+ * runs only a few segments ahead of the oldest one not yet written, so
+ * memory stays flat whatever the file size.
  */
-import { closeSync, createWriteStream, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { loadPolicies } from '@bylaw/runtime';
-import { BatchSummary, csvHeader, decideSegment, parseCsvLine, type BatchJob, type LineResult, type Segment, type SegmentResult } from './batch-core.js';
+import { loadPolicies, type PolicyRegistry } from '@bylaw/runtime';
+import { BatchSummary, SegmentDecider, csvHeader, parseCsvLine, type BatchJob, type LineResult, type Segment, type SegmentResult } from './batch-core.js';
 
 /** Options of a batch run. */
 export interface BatchOptions {
   readonly job: Omit<BatchJob, 'columns'>;
+  /** The policies of `job.policyPaths`, when the caller has loaded them already. */
+  readonly registry?: PolicyRegistry;
   readonly dataPath: string;
   readonly output: 'ndjson' | 'csv';
   /** Where to write decision records; undefined: standard output. */
   readonly outPath: string | undefined;
-  /** Worker threads; 1 decides in this thread. */
+  /** Threads that decide: this one and `jobs - 1` workers. */
   readonly jobs: number;
   readonly onMalformed: 'skip' | 'fail';
   /** Show a progress line on standard error. */
   readonly progress: boolean;
+  /** Workers started early with {@link startWorkers} (they load the policies while the caller does too). */
+  readonly workers?: BatchWorkers;
 }
 
 /** What a batch run reports at the end. */
@@ -36,84 +41,87 @@ export interface BatchResult {
   readonly seconds: number;
 }
 
-/** Bytes per segment: large enough to amortise messages, small enough to keep memory flat. */
-const SEGMENT_BYTES = 4 * 1024 * 1024;
+/** Bytes per segment: large enough to amortise messages, small enough that the main thread, deciding one, soon gets back to the workers. */
+const SEGMENT_BYTES = 1024 * 1024;
+/** Segments a worker holds at once: the one it decides and the next ones, so that it never waits for the main thread. */
+const WORKER_DEPTH = 3;
+/** Segments the main thread may decide ahead of the oldest one not written, beyond those the workers hold. */
+const MAIN_AHEAD = 8;
+/** Files smaller than this are decided in the main thread alone: they are done before a worker would be ready. */
+const WORKER_MIN_BYTES = 4 * SEGMENT_BYTES;
+/**
+ * With BYLAW_BATCH_MAIN_DECIDES=0 and more than one job, the workers decide
+ * every segment, whatever the file's size, and the main thread only reads and
+ * writes: for tests of the workers' path, which small files otherwise never take.
+ */
+const MAIN_DECIDES = process.env.BYLAW_BATCH_MAIN_DECIDES !== '0';
+/** Bytes standard output may hold back before the run waits for it. */
+const STDOUT_BACKLOG = 16 * 1024 * 1024;
 
 /**
- * The number of threads to decide on by default: every core but one, which the
- * main thread needs for reading and writing; on one or two cores, the main
- * thread alone (measured faster there than one worker plus the main thread).
+ * The number of threads to decide on by default: one per core, the main
+ * thread being one of them (it also reads and writes). Files under a few
+ * megabytes are decided on the main thread alone whatever this says.
  */
 export function defaultJobs(): number {
-  return Math.max(1, availableParallelism() - 1);
+  return availableParallelism();
 }
 
-/** Cuts a file into segments at line boundaries, counting lines. */
-class Segmenter {
+/** Reads a file in segments cut at line boundaries, counting lines. */
+class SegmentReader {
   private readonly fd: number;
-  private readonly size: number;
-  private position = 0;
+  /** The file's size when the run started (for progress). */
+  readonly totalBytes: number;
+  /** Bytes read into segments so far. */
+  bytesDone = 0;
   private line = 1;
-  private seq = 0;
-  private readonly buffer = Buffer.allocUnsafe(SEGMENT_BYTES);
+  /** The sequence number of the next segment. */
+  nextSeq = 0;
+  /** Segment buffers back from deciding, to read into again. */
+  private readonly spare: Buffer[] = [];
   /** The CSV header, when the input is CSV. */
   header: string | undefined;
-  /** The bytes of the segment last returned, when it was read in one piece (valid until the next call). */
-  lastBytes: Buffer | undefined;
 
   constructor(path: string, csv: boolean) {
     this.fd = openSync(path, 'r');
-    this.size = statSync(path).size;
+    this.totalBytes = statSync(path).size;
     if (csv) this.readHeader();
   }
 
-  get bytesDone(): number {
-    return this.position;
-  }
-
-  get totalBytes(): number {
-    return this.size;
-  }
-
   private readHeader(): void {
-    const n = readSync(this.fd, this.buffer, 0, this.buffer.length, 0);
-    const end = this.buffer.subarray(0, n).indexOf(10);
+    const buffer = Buffer.allocUnsafe(SEGMENT_BYTES);
+    const n = readFully(this.fd, buffer, 0);
+    const end = buffer.subarray(0, n).indexOf(10);
     const stop = end < 0 ? n : end + 1;
-    this.header = this.buffer.toString('utf8', 0, stop).replace(/^\ufeff/, '').replace(/\r?\n$/, '');
-    this.position = stop;
+    this.header = buffer.toString('utf8', 0, stop).replace(/^\ufeff/, '').replace(/\r?\n$/, '');
+    this.bytesDone = stop;
     this.line = 2;
   }
 
   /**
    * The next segment, or undefined at the end of the file. With `countLines`
    * false the caller counts the segment's lines itself and reports them with
-   * {@link advance} (the in-thread path splits the lines anyway).
+   * {@link advance} (deciding a segment counts them anyway).
    */
   next(countLines = true): Segment | undefined {
-    if (this.position >= this.size) return undefined;
-    const start = this.position;
-    let end = start;
-    let lines = 0;
+    let buffer = this.spare.pop() ?? Buffer.allocUnsafe(SEGMENT_BYTES);
+    let cut: number;
     for (;;) {
-      const n = readSync(this.fd, this.buffer, 0, this.buffer.length, end);
-      if (n === 0) break;
-      const chunk = this.buffer.subarray(0, n);
-      const lastNewline = chunk.lastIndexOf(10);
-      if (lastNewline < 0 && end + n < this.size) {
-        // A line longer than a segment: keep reading until it ends.
-        end += n;
-        continue;
+      const n = readFully(this.fd, buffer, this.bytesDone);
+      if (n === 0) {
+        this.recycle(buffer);
+        return undefined;
       }
-      const cut = end + n >= this.size ? n : lastNewline + 1;
-      if (countLines) lines += count(chunk.subarray(0, cut));
-      // A segment read in one piece can be decided without reading it again.
-      this.lastBytes = end === start ? chunk.subarray(0, cut) : undefined;
-      end += cut;
-      break;
+      // The end of the file, or up to the last newline.
+      cut = n < buffer.length ? n : buffer.lastIndexOf(10, n - 1) + 1;
+      if (cut > 0) break;
+      // A line longer than the buffer: read it again into a bigger one.
+      buffer = Buffer.allocUnsafe(buffer.length * 2);
     }
-    const segment = { seq: this.seq++, start, end, firstLine: this.line };
-    this.line += lines;
-    this.position = end;
+    const bytes = buffer.subarray(0, cut);
+    const segment = { seq: this.nextSeq++, firstLine: this.line, bytes };
+    if (countLines) this.line += countNewlines(bytes);
+    this.bytesDone += cut;
     return segment;
   }
 
@@ -122,29 +130,65 @@ class Segmenter {
     this.line += lines;
   }
 
+  /** Take back a segment's bytes once decided. */
+  recycle(bytes: Uint8Array): void {
+    if (bytes.buffer.byteLength === SEGMENT_BYTES && this.spare.length < 16) this.spare.push(Buffer.from(bytes.buffer as ArrayBuffer));
+  }
+
   close(): void {
     closeSync(this.fd);
   }
 }
 
-function count(bytes: Buffer): number {
+/** Read into the whole buffer, or up to the end of the file; returns the number of bytes read. */
+function readFully(fd: number, buffer: Buffer, position: number): number {
   let n = 0;
-  let i = bytes.indexOf(10);
-  while (i >= 0) {
-    n++;
-    i = bytes.indexOf(10, i + 1);
+  while (n < buffer.length) {
+    const got = readSync(fd, buffer, n, buffer.length - n, position + n);
+    if (got === 0) break;
+    n += got;
   }
   return n;
+}
+
+function countNewlines(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/** Where decision records go: a file, written synchronously, or standard output. */
+class Output {
+  private readonly fd: number | undefined;
+
+  constructor(path: string | undefined) {
+    this.fd = path === undefined ? undefined : openSync(path, 'w');
+  }
+
+  /** Write bytes; a promise when standard output must drain first. */
+  write(bytes: Uint8Array): Promise<void> | undefined {
+    if (this.fd !== undefined) {
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done);
+      return undefined;
+    }
+    if (process.stdout.write(bytes) || process.stdout.writableLength < STDOUT_BACKLOG) return undefined;
+    return new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+  }
 }
 
 /** Run a batch; resolves when every line is decided and written. */
 export async function runBatch(o: BatchOptions, err: (s: string) => void): Promise<BatchResult> {
   const started = performance.now();
-  const segmenter = new Segmenter(o.dataPath, o.job.input === 'csv');
-  const job: BatchJob = { ...o.job, columns: segmenter.header === undefined ? undefined : parseCsvLine(segmenter.header) };
-  const out = o.outPath ? createWriteStream(o.outPath) : process.stdout;
-  const write = (text: string) => (out.write(text) ? undefined : new Promise<void>((r) => out.once('drain', () => r())));
-  if (o.output === 'csv') await write(csvHeader + '\n');
+  const reader = new SegmentReader(o.dataPath, o.job.input === 'csv');
+  const job: BatchJob = { ...o.job, columns: reader.header === undefined ? undefined : parseCsvLine(reader.header) };
+  const registry = o.registry ?? loadPolicies(o.job.policyPaths, { cwd: o.job.cwd }).registry!;
+  const decider = new SegmentDecider(registry.inForce(o.job.policyId, o.job.asOf)!.policy, registry, job, o.output, o.onMalformed);
+  const output = new Output(o.outPath);
+  if (o.output === 'csv') await output.write(Buffer.from(csvHeader + '\n'));
 
   const summary = new BatchSummary();
   let failedAt: LineResult | undefined;
@@ -152,7 +196,7 @@ export async function runBatch(o: BatchOptions, err: (s: string) => void): Promi
   if (o.progress) {
     progressTimer = setInterval(() => {
       const seconds = (performance.now() - started) / 1000;
-      const share = segmenter.totalBytes ? segmenter.bytesDone / segmenter.totalBytes : 1;
+      const share = reader.totalBytes ? Math.min(1, reader.bytesDone / reader.totalBytes) : 1;
       const eta = share > 0 ? (seconds / share) * (1 - share) : 0;
       process.stderr.write(
         `\u001b[2K\r${summary.lines.toLocaleString('en')} records · ${Math.round(summary.lines / seconds).toLocaleString('en')}/s · ${(share * 100).toFixed(0)}% read · ETA ${eta.toFixed(0)}s`,
@@ -162,101 +206,178 @@ export async function runBatch(o: BatchOptions, err: (s: string) => void): Promi
 
   // Results arrive in any order and are written in input order.
   const pending = new Map<number, SegmentResult>();
-  let nextSeq = 0;
+  let written = 0;
   const flush = async () => {
-    while (!failedAt && pending.has(nextSeq)) {
-      const r = pending.get(nextSeq)!;
-      pending.delete(nextSeq);
-      nextSeq++;
+    while (!failedAt && pending.has(written)) {
+      const r = pending.get(written)!;
+      pending.delete(written);
+      written++;
       summary.merge(r.summary);
       for (const m of r.malformed) if (o.onMalformed === 'skip' || m !== r.failedAt?.malformed) err(`skipped: ${m}`);
-      if (r.output) {
-        const w = write(r.output);
-        if (w) await w;
-      }
+      if (r.output.length) await output.write(r.output);
       if (r.failedAt) failedAt = r.failedAt;
     }
   };
 
-  let pool: Pool | undefined;
+  const pool = o.workers ?? (usesWorkers(o.jobs, reader.totalBytes) ? new BatchWorkers(o.jobs - 1) : undefined);
+  pool?.start(registry, job, o.output, o.onMalformed, (r, bytes) => {
+    pending.set(r.seq, r);
+    reader.recycle(bytes);
+  });
+  const ahead = WORKER_DEPTH * (o.jobs - 1) + MAIN_AHEAD;
   try {
-    if (o.jobs <= 1) {
-      const { registry } = loadPolicies(o.job.policyPaths, { cwd: o.job.cwd });
-      const policy = registry!.inForce(o.job.policyId, o.job.asOf)!.policy;
-      const fd = openSync(o.dataPath, 'r');
-      try {
-        for (let s = segmenter.next(false); s && !failedAt; s = segmenter.next(false)) {
-          let text: string;
-          if (segmenter.lastBytes) text = segmenter.lastBytes.toString('utf8');
-          else {
-            const buffer = Buffer.allocUnsafe(s.end - s.start);
-            readSync(fd, buffer, 0, buffer.length, s.start);
-            text = buffer.toString('utf8');
-          }
-          const result = decideSegment(policy, registry!, job, s, text, o.output, o.onMalformed);
-          segmenter.advance(result.lines);
-          pending.set(s.seq, result);
-          await flush();
-        }
-      } finally {
-        closeSync(fd);
+    let end = false;
+    while (!failedAt) {
+      pool?.check();
+      // Workers first, so that they are never idle while this thread decides.
+      while (pool?.hasRoom() && !end) {
+        const s = reader.next();
+        if (s) pool.send(s);
+        else end = true;
       }
-    } else {
-      pool = new Pool(o.jobs, { job, dataPath: o.dataPath, output: o.output, onMalformed: o.onMalformed });
-      const inFlight = new Set<Promise<void>>();
-      for (let s = segmenter.next(); s && !failedAt; s = segmenter.next()) {
-        const p = pool.decide(s).then(async (r) => {
-          pending.set(r.seq, r);
-          await flush();
-        });
-        inFlight.add(p);
-        void p.finally(() => inFlight.delete(p));
-        if (inFlight.size >= o.jobs * 2) await Promise.race(inFlight);
+      const decideHere = !end && (MAIN_DECIDES || !pool) && reader.nextSeq - written < ahead;
+      if (decideHere) {
+        const s = reader.next(false);
+        if (s) {
+          const r = decider.decide(s.seq, s.firstLine, s.bytes);
+          reader.advance(r.lines);
+          reader.recycle(s.bytes);
+          pending.set(s.seq, r);
+        } else end = true;
       }
-      await Promise.all(inFlight);
       await flush();
+      if (end && !pool?.busy) break;
+      // Let worker results, standard output and the progress line in; wait for a worker when there is nothing to decide here.
+      await (decideHere || !pool ? new Promise((resolve) => setImmediate(resolve)) : pool.message());
     }
+    await flush();
   } finally {
     if (progressTimer) {
       clearInterval(progressTimer);
       process.stderr.write('\u001b[2K\r');
     }
     await pool?.close();
-    segmenter.close();
-    if (o.outPath) await new Promise<void>((r) => (out as ReturnType<typeof createWriteStream>).end(() => r()));
+    reader.close();
+    output.close();
   }
   return { summary, failedAt, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Worker threads that read and decide segments. */
-class Pool {
-  private readonly workers: Worker[] = [];
-  private readonly waiting = new Map<number, { resolve: (r: SegmentResult) => void; reject: (e: Error) => void }>();
-  private next = 0;
+interface WorkerSlot {
+  readonly worker: Worker;
+  /** Loaded its policies: segments sent now are decided at once. */
+  ready: boolean;
+  inFlight: number;
+}
 
-  constructor(size: number, data: unknown) {
+/**
+ * Start the workers of a batch run before anything else, when the run will use them: a
+ * worker takes a tenth of a second or so to load its modules, the time the main thread
+ * spends checking the policies. Undefined when the run will decide on the main thread alone.
+ */
+export function startWorkers(jobs: number, dataPath: string): BatchWorkers | undefined {
+  let size = 0;
+  try {
+    size = statSync(dataPath).size;
+  } catch {
+    return undefined;
+  }
+  return usesWorkers(jobs, size) ? new BatchWorkers(jobs - 1) : undefined;
+}
+
+function usesWorkers(jobs: number, fileBytes: number): boolean {
+  return jobs > 1 && (fileBytes >= WORKER_MIN_BYTES || !MAIN_DECIDES);
+}
+
+/**
+ * Worker threads that decide segments: started first, then given the job and the checked
+ * policies ({@link start}), each fed only once it is ready.
+ */
+export class BatchWorkers {
+  private readonly slots: WorkerSlot[] = [];
+  private failure: Error | undefined;
+  private closing = false;
+  private wake: (() => void) | undefined;
+  private onResult: ((r: SegmentResult, bytes: Uint8Array) => void) | undefined;
+
+  constructor(size: number) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL('./batch-worker.js', import.meta.url), { workerData: data });
-      w.on('message', (r: SegmentResult) => {
-        this.waiting.get(r.seq)?.resolve(r);
-        this.waiting.delete(r.seq);
+      const worker = new Worker(new URL('./batch-worker.js', import.meta.url));
+      const slot: WorkerSlot = { worker, ready: false, inFlight: 0 };
+      worker.on('message', (m: 'ready' | { result: SegmentResult; bytes: Uint8Array }) => {
+        if (m === 'ready') slot.ready = true;
+        else {
+          slot.inFlight--;
+          this.onResult!(m.result, m.bytes);
+        }
+        this.notify();
       });
-      w.on('error', (e) => {
-        for (const p of this.waiting.values()) p.reject(e);
-        this.waiting.clear();
+      worker.on('error', (e) => {
+        this.failure ??= e;
+        this.notify();
       });
-      this.workers.push(w);
+      worker.on('exit', (code) => {
+        if (!this.closing) this.failure ??= new Error(`a batch worker stopped with exit code ${code}`);
+        this.notify();
+      });
+      this.slots.push(slot);
     }
   }
 
-  decide(segment: Segment): Promise<SegmentResult> {
-    return new Promise((resolve, reject) => {
-      this.waiting.set(segment.seq, { resolve, reject });
-      this.workers[this.next++ % this.workers.length]!.postMessage(segment);
-    });
+  /** Give the workers the job and the checked policies (copied to each); each says when it is ready. */
+  start(
+    registry: PolicyRegistry,
+    job: BatchJob,
+    output: 'ndjson' | 'csv',
+    onMalformed: 'skip' | 'fail',
+    onResult: (r: SegmentResult, bytes: Uint8Array) => void,
+  ): void {
+    this.onResult = onResult;
+    const policies = registry.checkedPolicies();
+    for (const s of this.slots) s.worker.postMessage({ policies, job, output, onMalformed });
+  }
+
+  /** The ready worker with the fewest segments, if it has room for another. */
+  private free(): WorkerSlot | undefined {
+    let best: WorkerSlot | undefined;
+    for (const s of this.slots) if (s.ready && s.inFlight < WORKER_DEPTH && (!best || s.inFlight < best.inFlight)) best = s;
+    return best;
+  }
+
+  hasRoom(): boolean {
+    return this.free() !== undefined;
+  }
+
+  /** Send a segment to a worker with room (see {@link hasRoom}); its bytes move there. */
+  send(segment: Segment): void {
+    const slot = this.free()!;
+    slot.inFlight++;
+    slot.worker.postMessage(segment, [segment.bytes.buffer as ArrayBuffer]);
+  }
+
+  /** Whether any worker holds segments. */
+  get busy(): boolean {
+    return this.slots.some((s) => s.inFlight > 0);
+  }
+
+  /** Throw what stopped a worker, if one stopped. */
+  check(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  /** Resolves at the next message or failure of any worker. */
+  message(): Promise<void> {
+    return this.failure ? Promise.resolve() : new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.closing = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import type * as A from '@bylaw/dsl';
 import { loadPolicies, type Decision, type LoadResult, type PolicyRegistry } from '@bylaw/runtime';
 import { countLine, renderDecision, renderDiagnostics, styleFor, type Style } from './render.js';
-import { coverage, readTestFile, runTestFile, type CaseResult, type PolicyCase } from './policy-tests.js';
-import { boundaryCases } from './boundaries.js';
-import { defaultJobs, runBatch, type BatchOptions } from './batch.js';
+// The test command's modules (and the YAML reader) load only for `bylaw test`: every other command starts faster.
+import type { CaseResult, PolicyCase } from './policy-tests.js';
+import { defaultJobs, runBatch, startWorkers, type BatchOptions, type BatchWorkers } from './batch.js';
 
 /** Exit codes: 0 success, 1 a failure the command reports (errors, failed tests), 2 a usage or input problem. */
 const EXIT_OK = 0;
@@ -53,7 +53,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       case 'eval':
         return await cmdEval(rest, io);
       case 'test':
-        return cmdTest(rest, io);
+        return await cmdTest(rest, io);
       case 'versions':
         return cmdVersions(rest, io);
       case 'diff': return await (await import('./diff.js')).cmdDiff(rest, io);
@@ -232,7 +232,7 @@ async function cmdEval(args: readonly string[], io: Io): Promise<number> {
         '  A .json file (one object or an array): --format text (decision trees, the default) or json (--explain adds the tree).\n' +
         '  A .ndjson/.jsonl or .csv file is a batch: streamed, decided on worker threads, one record per input line in input order:\n' +
         '    --format ndjson|csv   decision records (default ndjson)      --out FILE   write them to FILE (default stdout)\n' +
-        '    --jobs N              threads (default: cores - 1, at least 1)   --summary FILE  the summary as JSON\n' +
+        '    --jobs N              threads that decide (default: one per core)   --summary FILE  the summary as JSON\n' +
         '    --on-malformed skip|fail   a line that is not a record is reported and skipped (default), or stops the run',
     );
     return EXIT_OK;
@@ -249,6 +249,7 @@ async function cmdEval(args: readonly string[], io: Io): Promise<number> {
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number of at least 1, not ${values.jobs}`);
   const asOf = values['as-of'] ?? today();
   if (!/^\d{4}-\d{2}-\d{2}(T[\d:.+\-Z]+)?$/.test(asOf)) throw new UsageError(`--as-of must be a date such as 2023-09-08, not ${asOf}`);
+  let workers: BatchWorkers | undefined;
   try {
     const target = positionals[0]!;
     const policyDir = values.policies ?? (existsSync('policies') ? 'policies' : undefined);
@@ -256,6 +257,8 @@ async function cmdEval(args: readonly string[], io: Io): Promise<number> {
     if (isFile && !existsSync(target)) throw new InputError(`no such policy file: ${target}`);
     const paths = [...(policyDir ? [policyDir] : []), ...(isFile ? [target] : [])];
     if (paths.length === 0) throw new InputError('no policies: pass --policies <dir> or a .policy file');
+    // A batch's workers start now, loading their modules while this thread checks the policies.
+    workers = batch ? startWorkers(jobs, values.data) : undefined;
     const registry = loadOrFail(paths, io);
     const id = isFile ? policyIdOf(target) : target;
     if (registry.versions(id).length === 0) {
@@ -271,9 +274,13 @@ async function cmdEval(args: readonly string[], io: Io): Promise<number> {
     }
     if (batch) {
       if (!existsSync(values.data)) throw new InputError(`cannot read data file ${values.data}: ENOENT`);
-      return runBatchCommand(
+      const handed = workers;
+      workers = undefined; // runBatch closes them
+      return await runBatchCommand(
         {
+          workers: handed,
           job: { policyPaths: paths, cwd: process.cwd(), policyId: id, asOf, params, input: batchInput! },
+          registry,
           dataPath: values.data,
           output: formatGiven ? (values.format as 'ndjson' | 'csv') : 'ndjson',
           outPath: values.out,
@@ -301,6 +308,9 @@ async function cmdEval(args: readonly string[], io: Io): Promise<number> {
       return EXIT_USAGE;
     }
     throw e;
+  } finally {
+    // Workers started early for a batch that did not run (bad policies, a bad id, …).
+    await workers?.close();
   }
 }
 
@@ -334,7 +344,7 @@ function findTestFiles(paths: string[]): string[] {
   return out;
 }
 
-function cmdTest(args: readonly string[], io: Io): number {
+async function cmdTest(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -366,6 +376,7 @@ function cmdTest(args: readonly string[], io: Io): number {
     if (e instanceof LoadFailed) return io.err(`bylaw: ${e.message}`), EXIT_FAIL;
     throw e;
   }
+  const { readTestFile, runTestFile } = await import('./policy-tests.js');
   const files = findTestFiles(paths);
   const results: CaseResult[] = [];
   let problems = 0;
@@ -380,14 +391,14 @@ function cmdTest(args: readonly string[], io: Io): number {
       continue;
     }
     results.push(...runTestFile(file, registry));
-    if (values.boundaries && file.cases[0]) io.out(renderBoundaries(registry, file.policy, file.cases[0], file.params, io.style));
+    if (values.boundaries && file.cases[0]) io.out(await renderBoundaries(registry, file.policy, file.cases[0], file.params, io.style));
   }
   for (const r of results.filter((x) => !x.passed)) {
     io.out(`${io.style.paint('31', 'FAIL')} ${relative(process.cwd(), r.file)} › ${r.name}`);
     for (const f of r.failures) io.out(`  ${f}`);
     if (r.decision) io.out(renderDecision(r.decision, io.style).replace(/^/gm, '    ') + '\n');
   }
-  if (values.coverage) io.out(renderCoverage(results, registry, io.style));
+  if (values.coverage) io.out(await renderCoverage(results, registry, io.style));
   const passed = results.filter((r) => r.passed).length;
   const failed = results.length - passed + problems;
   io.out(`${files.length} test file${files.length === 1 ? '' : 's'}, ${results.length} cases`);
@@ -395,7 +406,8 @@ function cmdTest(args: readonly string[], io: Io): number {
   return failed > 0 || results.length === 0 ? EXIT_FAIL : EXIT_OK;
 }
 
-function renderBoundaries(registry: PolicyRegistry, id: string, base: PolicyCase, fileParams: Record<string, unknown> | undefined, s: Style): string {
+async function renderBoundaries(registry: PolicyRegistry, id: string, base: PolicyCase, fileParams: Record<string, unknown> | undefined, s: Style): Promise<string> {
+  const { boundaryCases } = await import('./boundaries.js');
   const params = { ...(fileParams ?? {}), ...(base.params ?? {}) };
   const cases = boundaryCases(registry, id, base.subject, base.as_of, params);
   const lines = [s.paint('1', `Boundaries of ${id} (from case "${base.name}", as of ${base.as_of}):`)];
@@ -413,7 +425,8 @@ function renderBoundaries(registry: PolicyRegistry, id: string, base: PolicyCase
   return lines.join('\n') + '\n';
 }
 
-function renderCoverage(results: CaseResult[], registry: PolicyRegistry, s: Style): string {
+async function renderCoverage(results: CaseResult[], registry: PolicyRegistry, s: Style): Promise<string> {
+  const { coverage } = await import('./policy-tests.js');
   const rows = coverage(results);
   const lines = ['', s.paint('1', 'Coverage of named criteria (✓ true, ✗ false, ? unknown seen):')];
   const byPolicy = new Map<string, typeof rows>();
@@ -517,7 +530,7 @@ async function cmdDemo(io: Io): Promise<number> {
   if (batchCode !== EXIT_OK) return batchCode;
   io.out(`first records of ${out}:\n${readFileSync(out, 'utf8').split('\n').slice(0, 3).join('\n')}`);
   io.out('\n' + io.style.paint('1', '$ bylaw test policies'));
-  return cmdTest(['policies'], io);
+  return await cmdTest(['policies'], io);
 }
 
 function findRepoRoot(): string {
