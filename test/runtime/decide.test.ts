@@ -309,3 +309,26 @@ decide {
     expect(d.benefits.map((b) => b.id)).toEqual(['welcome']);
   });
 });
+
+describe('sums', () => {
+  const p = simplePolicy('  orders: list of number', '  admit when sum(merchant.orders) >= 9007199254740990');
+  const total = (orders: unknown[]) => {
+    const d = decide(p, 'test.p', { orders }, { asOf });
+    return d.outcome;
+  };
+
+  it('add exactly across the safe-integer range, fractions and huge values (generated code and the interpreter agree)', () => {
+    expect(total([9007199254740990])).toBe('admitted');
+    expect(total([9007199254740989])).toBe('rejected');
+    expect(total([9007199254740980, 10])).toBe('admitted');
+    expect(total([9007199254740980, 9])).toBe('rejected');
+    // Past the safe range, and back.
+    expect(total([9007199254740991, 1, -2])).toBe('admitted');
+    expect(total([9007199254740991, 1, -3])).toBe('rejected');
+    expect(total([1e20, -1e20, 9007199254740990])).toBe('admitted');
+    expect(total([0.1, 0.2, 9007199254740989.7])).toBe('admitted');
+    expect(total([-5, 5, 9007199254740990])).toBe('admitted');
+    expect(total([])).toBe('rejected');
+    expect(total(['9007199254740990'])).toBe('admitted');
+  });
+});

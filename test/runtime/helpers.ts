@@ -75,6 +75,10 @@ export function evaluateBoth(
   const interpreter = interpreters.get(registry);
   if (interpreter) {
     const i = interpreter.evaluate(id, subject, { ...options, explain: false });
+    // Explanations from generated code (recorded, built when read) are the interpreter's, key for key.
+    expect(JSON.stringify(explained), `the explanation agrees with the interpreter's for ${JSON.stringify(subject)}`).toBe(
+      JSON.stringify(interpreter.evaluate(id, subject, { ...options, explain: true })),
+    );
     expect({ ...essence(i), unknown: i.unknown, errors: i.dataErrors }, `the interpreter agrees with generated code for ${JSON.stringify(subject)}`).toEqual({
       ...essence(plain),
       unknown: plain.unknown,
@@ -84,6 +88,8 @@ export function evaluateBoth(
   // The fast path (generated code) and the interpreter agree too.
   const version = registry.inForce(id, options.asOf);
   if (version) {
+    version.policy.decide(subject, { ...options });
+    // The second call with the same date takes the generated entry.
     const fast = version.policy.decide(subject, { ...options });
     expect(
       { outcome: fast.outcome, admission: fast.admission, tier: fast.tier, vetoedBy: fast.vetoedBy, errors: fast.dataErrors.map((e) => e.path).sort() },

@@ -140,13 +140,26 @@ export function generateRules<Ctx>(
     '}',
     'return { rules, decide };',
   ].join('\n');
-  const factory = new Function('K', 'H', 'E', source) as (
-    k: unknown[],
-    h: ReturnType<typeof helpers<Ctx>>,
-    e: DecideEntry<Ctx> | undefined,
-  ) => { rules: RulesFunction<Ctx>; decide?: (subject: unknown, options: { readonly asOf: string }) => unknown };
+  const factory = compileSource(source, 'K', 'H', 'E') as
+    | ((k: unknown[], h: ReturnType<typeof helpers<Ctx>>, e: DecideEntry<Ctx> | undefined) => { rules: RulesFunction<Ctx>; decide?: (subject: unknown, options: { readonly asOf: string }) => unknown })
+    | undefined;
+  if (!factory) return undefined;
   const made = factory(g.constants, helpers(host), entry);
   return { fn: made.rules, source, ...(made.decide ? { decide: made.decide } : {}) };
+}
+
+/**
+ * The generated source as a function, or undefined when the engine will not compile it: code
+ * nested deeper than its parser goes (a long chain of criteria, each used once, inlined into the
+ * next, with the nesting limit raised far) is left to the interpreter rather than failing the load.
+ */
+function compileSource(source: string, ...parameters: string[]): ((...args: never[]) => unknown) | undefined {
+  try {
+    return new Function(...parameters, source) as (...args: never[]) => unknown;
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
 }
 
 /** Thrown while generating when a policy needs what the generator does not do; the interpreter does it. */
@@ -205,7 +218,8 @@ export function generateExplainer<Ctx>(
     '};',
   ].join('\n');
   const unknown = Object.freeze({ unknown: true });
-  const factory = new Function('K', 'H', source) as (k: unknown[], h: unknown) => (ctx: Ctx, out: (boolean | undefined)[], record: unknown[]) => unknown;
+  const factory = compileSource(source, 'K', 'H') as ((k: unknown[], h: unknown) => (ctx: Ctx, out: (boolean | undefined)[], record: unknown[]) => unknown) | undefined;
+  if (!factory) return undefined;
   return { fn: factory(g.constants, { ...helpers(host), unknown }), source, rules: templates, slots: g.explain!.slots, unknown };
 }
 
@@ -244,10 +258,14 @@ class Generator<Ctx> {
   /** Explain mode (see {@link generateExplainer}): the slots used so far, and what they show. */
   readonly explain: ExplainState | undefined;
 
+  /** How many places refer to each criterion (a criterion used once is inlined). */
+  private readonly references = new Map<A.CriterionDecl, number>();
+
   constructor(
     private readonly host: CodegenHost<Ctx>,
     explain = false,
   ) {
+    for (const r of host.policy.names.values()) if (r.kind === 'criterion') this.references.set(r.decl, (this.references.get(r.decl) ?? 0) + 1);
     this.explain = explain ? { slots: 0, lastComparison: undefined, condition: undefined, criteria: new Map() } : undefined;
   }
 
@@ -462,6 +480,8 @@ class Generator<Ctx> {
 
   private criterionRef(decl: A.CriterionDecl): string {
     if (this.explain) return this.explainCriterionRef(decl).result;
+    // A criterion used in one place only is computed there: no function, no cache.
+    if (this.references.get(decl) === 1) return this.body(decl.body);
     let name = this.criteria.get(decl);
     if (!name) {
       name = `crit${this.criteria.size}`;
@@ -728,14 +748,14 @@ class Generator<Ctx> {
     }
     const illTyped = el.kind === 'number' ? `typeof ${x} !== "number" || ${x} - ${x} !== 0` : `typeof ${x} !== "string"`;
     // The list is read even when the left side is unknown, as the interpreter does (for its data errors).
-    // A list over the limits goes to the interpreter, which reports it; otherwise its length counts as steps.
+    // Its length counts as steps; a list over the limits goes to the interpreter, which reports it (counting
+    // the steps again, it is over their limit too).
     this.emit(
       `let ${v};`,
       right.code,
       constant ? '{' : `if (${a} !== undefined) {`,
-      `  if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || ctx.steps + ${list}.length > ${this.host.maxSteps})) ${this.overLimit(v, e)}`,
+      `  if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || (ctx.steps += ${list}.length) > ${this.host.maxSteps})) ${this.overLimit(v, e)}`,
       `  else if (${list} !== undefined) {`,
-      `    ctx.steps += ${list}.length;`,
       checked ? `    if (${checked} === 0) { ${checked} = 1; for (let ${i} = 0; ${i} < ${list}.length; ${i}++) { const ${x} = ${list}[${i}]; if (${illTyped}) { ${checked} = 2; break; } } }` : [],
       checked ? `    if (${checked} === 1) ${v} = ${list}.includes(${a}); else {` : '    {',
       `    let ${unknown} = false;`,
@@ -812,20 +832,26 @@ class Generator<Ctx> {
     const x = this.t();
     const convert = this.k(this.host.converter(sourceType.element));
     const unknown = this.t();
-    // As the interpreter: a list over the limits goes to it (it reports them), the length counts as steps,
+    const exact = this.t();
+    const sum = this.t();
+    // As the interpreter: the length counts as steps, a list over the limits goes to it (it reports them),
     // and a missing or bad element makes the sum unknown without stopping the checks of the others.
+    // While the sum is a safe integer and each element an integer, plain addition is exact; a sum
+    // leaving the safe range, or a fraction, continues in exact decimal arithmetic.
     this.emit(
       `let ${v};`,
-      `if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || ctx.steps + ${list}.length > ${this.host.maxSteps})) ${this.overLimit(v, e)}`,
+      `if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || (ctx.steps += ${list}.length) > ${this.host.maxSteps})) ${this.overLimit(v, e)}`,
       `else if (${list} !== undefined) {`,
-      `  ctx.steps += ${list}.length;`,
       `  ${v} = 0;`,
-      `  let ${unknown} = false;`,
+      `  let ${unknown} = false, ${exact} = true;`,
       `  for (let ${i} = 0; ${i} < ${list}.length; ${i}++) {`,
       `    let ${x} = ${list}[${i}];`,
       `    if (${x} === undefined || ${x} === null) { ${unknown} = true; continue; }`,
       `    if (typeof ${x} !== "number" || ${x} - ${x} !== 0) { ${x} = H.slow(${convert}, ${x}, ctx, ${this.k(path)} + "[" + ${i} + "]"); if (${x} === undefined) { ${unknown} = true; continue; } }`,
-      `    if (${v} !== undefined) ${v} = Number.isSafeInteger(${v}) && Number.isSafeInteger(${x}) && Number.isSafeInteger(${v} + ${x}) ? ${v} + ${x} : H.add(${v}, ${x});`,
+      `    if (${v} === undefined) continue;`,
+      `    if (${exact} && Number.isInteger(${x})) { const ${sum} = ${v} + ${x}; if (${sum} <= 9007199254740991 && ${sum} >= -9007199254740991) { ${v} = ${sum}; continue; } }`,
+      `    ${v} = H.add(${v}, ${x});`,
+      `    ${exact} = Number.isSafeInteger(${v});`,
       '  }',
       `  if (${unknown}) ${v} = undefined;`,
       '}',

@@ -287,7 +287,7 @@ class PolicyCompiler {
       }
     }
     for (const r of this.rules) if (r.body) r.plain = this.body(r.body, false);
-    const generated = this.options.codegen !== false ? this.generate() : undefined;
+    const generated = this.options.codegen !== false ? withinStack(() => this.generate()) : undefined;
     this.rulesFn = generated?.fn;
     const self = this;
     const decide = generated?.decide ?? ((subject: unknown, options: EvaluateOptions) => self.decide(subject, options));
@@ -559,7 +559,7 @@ class PolicyCompiler {
   private explainerOf(): ReturnType<typeof generateExplainer<EvalContext>> | null {
     if (this.explainer !== undefined) return this.explainer;
     const rules = this.bodies.map((r) => ({ body: r.body!, role: roleOf(r.rule), fields: r.labelled ? labelFields(r.labelled) : undefined }));
-    return (this.explainer = generateExplainer(this.codegenHost(), rules, (k) => this.quickEpilogue(k)) ?? null);
+    return (this.explainer = withinStack(() => generateExplainer(this.codegenHost(), rules, (k) => this.quickEpilogue(k))) ?? null);
   }
 
   /** The context of the generated evaluate() path: evaluation is synchronous and a policy never refers to itself. */
@@ -1767,6 +1767,20 @@ function addToTime(time: unknown, type: Type, dur: C.Duration, sign: 1 | -1, zon
 function enumDataValue(t: EnumType, index: number): string {
   const member = t.decl.members[index];
   return member?.value?.value ?? t.members[index] ?? String(index);
+}
+
+/**
+ * Generating code recurses through the policy's expressions, criteria and lets: for a chain of
+ * definitions deeper than the stack (possible only with limits.maxNestingDepth raised far), the
+ * policy is left to the interpreter instead of failing to load.
+ */
+function withinStack<T>(generate: () => T): T | undefined {
+  try {
+    return generate();
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
 }
 
 function clockOf(asOf: string, zone: string): C.Clock | undefined {
