@@ -166,6 +166,14 @@ describe.skipIf(!built)('bylaw eval on a batch (built CLI)', () => {
     }
   });
 
+  it('an --out that cannot be written is an input error, said before anything runs', () => {
+    const r = run([...common, '--out', join(dir, 'no-such-folder', 'out.ndjson')], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('cannot write --out');
+    expect(r.err).toContain('ENOENT');
+    expect(r.err).not.toContain('internal error');
+  });
+
   it('reads CSV with nested and JSON cells and writes CSV', () => {
     const csv = join(dir, 'm.csv');
     writeFileSync(

@@ -2,7 +2,7 @@
 /**
  * The `bylaw` command: check, eval, test, versions, demo.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, dirname } from 'node:path';
@@ -274,6 +274,14 @@ async function cmdEval(args: readonly string[], io: Io): Promise<number> {
     }
     if (batch) {
       if (!existsSync(values.data)) throw new InputError(`cannot read data file ${values.data}: ENOENT`);
+      if (values.out !== undefined) {
+        // Say now if the output cannot be written (a missing folder, no permission), not as an internal error later.
+        try {
+          closeSync(openSync(values.out, 'w'));
+        } catch (e) {
+          throw new InputError(`cannot write --out ${values.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+      }
       const handed = workers;
       workers = undefined; // runBatch closes them
       return await runBatchCommand(
