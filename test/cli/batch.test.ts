@@ -166,6 +166,47 @@ describe.skipIf(!built)('bylaw eval on a batch (built CLI)', () => {
     }
   });
 
+  describe('a JSON array (with --format ndjson or csv): streamed element by element', () => {
+    // Pretty-printed, with strings holding brackets, commas, quotes, backslashes and CJK, and large
+    // enough (over 4 MB) for worker threads: every element decides as the same record as NDJSON.
+    const records = Array.from({ length: 20_000 }, (_, i) => ({ ...merchant(i), note: `a ] } , [ " \\ 字 ${i}` }));
+    const arrayFile = join(dir, 'merchants.json');
+    writeFileSync(arrayFile, JSON.stringify(records, null, 2));
+    const ndjsonFile = join(dir, 'same.ndjson');
+    writeFileSync(ndjsonFile, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+
+    for (const [jobs, workersOnly] of [['1', false], ['2', true]] as const) {
+      it(`decides every element as the same NDJSON line, --jobs ${jobs}${workersOnly ? ', workers only' : ''}`, () => {
+        const fromArray = run(['eval', 'bench.admission', '--policies', join(root, 'bench/harness'), '--data', arrayFile, '--as-of', '2024-01-01', '--format', 'ndjson', '--jobs', jobs], dir, workersOnly);
+        const fromLines = run(['eval', 'bench.admission', '--policies', join(root, 'bench/harness'), '--data', ndjsonFile, '--as-of', '2024-01-01', '--jobs', jobs], dir, workersOnly);
+        expect(fromArray.code, fromArray.err).toBe(0);
+        expect(fromArray.out).toBe(fromLines.out);
+        expect(fromArray.out.trim().split('\n')).toHaveLength(20_000);
+      });
+    }
+
+    const cases: [string, string, string[]][] = [
+      ['empty and junk elements', '[ {"id":"a"} , , 42, {"id":"b"} ]', ['"id":"a"', 'element 2 is not JSON', 'element 3 is not a JSON object', '"line":4,"id":"b"']],
+      ['an array not closed', '\ufeff[{"id":"a"},\n{"id":"b"}', ['"id":"a"', '"id":"b"', '"line":3,"malformed":"the JSON array is not closed at the end of the file"']],
+      ['text after the array', '[{"id":"a"}] {"id":"b"}', ['"id":"a"', '"line":2,"malformed":"text after the end of the JSON array (at byte 13)"']],
+      ['one object', '{"id":"a",\n "platform_level": 4}', ['"line":1,"id":"a"']],
+      ['an empty array', ' [ ] ', []],
+    ];
+    for (const [name, text, expected] of cases) {
+      it(name, () => {
+        const file = join(dir, `case-${name.replace(/\W+/g, '-')}.json`);
+        writeFileSync(file, text);
+        const r = run(['eval', 'bench.admission', '--policies', join(root, 'bench/harness'), '--data', file, '--as-of', '2024-01-01', '--format', 'ndjson'], dir);
+        expect(r.code, r.err).toBe(0);
+        const lines = r.out.trim() === '' ? [] : r.out.trim().split('\n');
+        expect(lines).toHaveLength(expected.length);
+        expected.forEach((e, i) => expect(lines[i]).toContain(e));
+        // Every element is accounted for in the summary too.
+        expect(r.err).toContain(`${expected.length} records:`);
+      });
+    }
+  });
+
   it('an --out that cannot be written is an input error, said before anything runs', () => {
     const r = run([...common, '--out', join(dir, 'no-such-folder', 'out.ndjson')], dir);
     expect(r.code).toBe(2);

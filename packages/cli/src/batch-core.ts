@@ -12,7 +12,8 @@ export interface BatchJob {
   readonly policyId: string;
   readonly asOf: string;
   readonly params: Record<string, unknown> | undefined;
-  readonly input: 'ndjson' | 'csv';
+  /** `json`: the elements of a JSON array, one per line (see JsonArrayReader in batch.ts), numbered from 1. */
+  readonly input: 'ndjson' | 'csv' | 'json';
   /** For CSV input: the header's column names. */
   readonly columns: string[] | undefined;
 }
@@ -52,15 +53,20 @@ export function decideLine(
   return decideRecord(policy, registry, job, subject, line);
 }
 
+/** What a record's number counts: lines of the file, or elements of a JSON array. */
+function unitOf(job: BatchJob): string {
+  return job.input === 'json' ? 'element' : 'line';
+}
+
 /** The record of one input line, or why it is not one. */
 function readRecord(job: BatchJob, text: string, line: number): object | string {
   let subject: unknown;
   try {
     subject = job.input === 'csv' ? csvRecord(parseCsvLine(text), job.columns!) : JSON.parse(text);
   } catch (e) {
-    return `line ${line} is not ${job.input === 'csv' ? 'a CSV row' : 'JSON'}: ${(e as Error).message}`;
+    return `${unitOf(job)} ${line} is not ${job.input === 'csv' ? 'a CSV row' : 'JSON'}: ${(e as Error).message}`;
   }
-  if (typeof subject !== 'object' || subject === null || Array.isArray(subject)) return `line ${line} is not a JSON object`;
+  if (typeof subject !== 'object' || subject === null || Array.isArray(subject)) return `${unitOf(job)} ${line} is not a JSON object`;
   return subject;
 }
 

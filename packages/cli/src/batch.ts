@@ -14,7 +14,7 @@ import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { loadPolicies, type PolicyRegistry } from '@bylaw/runtime';
-import { BatchSummary, SegmentDecider, csvHeader, parseCsvLine, type BatchJob, type LineResult, type Segment, type SegmentResult } from './batch-core.js';
+import { BatchSummary, SegmentDecider, csvHeader, formatResult, parseCsvLine, type BatchJob, type LineResult, type Segment, type SegmentResult } from './batch-core.js';
 
 /** Options of a batch run. */
 export interface BatchOptions {
@@ -67,8 +67,23 @@ export function defaultJobs(): number {
   return availableParallelism();
 }
 
+/** What the run needs of its input: segments of whole lines, numbered. */
+interface Reader {
+  readonly totalBytes: number;
+  readonly bytesDone: number;
+  readonly nextSeq: number;
+  readonly header: string | undefined;
+  next(countLines?: boolean): Segment | undefined;
+  advance(lines: number): void;
+  recycle(bytes: Uint8Array): void;
+  /** A problem with the input as a whole, found at its end (a JSON array not closed). */
+  readonly problem: { line: number; message: string } | undefined;
+  close(): void;
+}
+
 /** Reads a file in segments cut at line boundaries, counting lines. */
-class SegmentReader {
+class SegmentReader implements Reader {
+  readonly problem = undefined;
   private readonly fd: number;
   /** The file's size when the run started (for progress). */
   readonly totalBytes: number;
@@ -140,6 +155,193 @@ class SegmentReader {
   }
 }
 
+const enum JsonState {
+  /** Before the first value. */
+  Start,
+  /** Inside the top-level array. */
+  Array,
+  /** The file holds one value that is not an array (one record, or not a record). */
+  Single,
+  /** After the array's closing bracket. */
+  After,
+}
+
+/**
+ * Reads a JSON file — an array of records, or one record — as segments with one element per
+ * line, numbered from 1: the rest of the run treats them as NDJSON. The array is scanned byte
+ * by byte (strings, escapes and nesting followed), so memory stays flat however long it is;
+ * line breaks inside an element are blanks between tokens (JSON strings cannot hold raw ones),
+ * so they become spaces. An empty element (`[1,,2]`) is a malformed line; an array that is not
+ * closed, or text after it, is reported as a problem of the whole input.
+ */
+class JsonArrayReader implements Reader {
+  private readonly fd: number;
+  readonly totalBytes: number;
+  bytesDone = 0;
+  nextSeq = 0;
+  readonly header = undefined;
+  problem: { line: number; message: string } | undefined;
+  private readonly piece = Buffer.allocUnsafe(SEGMENT_BYTES);
+  /** Output lines being assembled; `boundary` is the end of the last whole one. */
+  private out = Buffer.allocUnsafe(2 * SEGMENT_BYTES);
+  private outLength = 0;
+  private boundary = 0;
+  /** The number of the next element, and of the first element in `out`. */
+  private element = 1;
+  private firstInOut = 1;
+  private state = JsonState.Start;
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  private inElement = false;
+  private ended = false;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'r');
+    this.totalBytes = statSync(path).size;
+  }
+
+  next(): Segment | undefined {
+    while (this.boundary < SEGMENT_BYTES && !this.ended) {
+      const n = readSync(this.fd, this.piece, 0, this.piece.length, this.bytesDone);
+      this.bytesDone += n;
+      if (n === 0) this.finish();
+      else this.scan(n);
+    }
+    if (this.boundary === 0) return undefined;
+    const bytes = Buffer.from(this.out.subarray(0, this.boundary));
+    const segment = { seq: this.nextSeq++, firstLine: this.firstInOut, bytes };
+    this.out.copy(this.out, 0, this.boundary, this.outLength);
+    this.outLength -= this.boundary;
+    this.boundary = 0;
+    this.firstInOut = this.element;
+    return segment;
+  }
+
+  /** Elements are counted while scanning. */
+  advance(): void {}
+
+  recycle(): void {}
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  /** Room for `n` more bytes in `out`. */
+  private reserve(n: number): void {
+    if (this.outLength + n <= this.out.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.outLength + n));
+    this.out.copy(bigger, 0, 0, this.outLength);
+    this.out = bigger;
+  }
+
+  private endElement(): void {
+    this.reserve(1);
+    this.out[this.outLength++] = 10;
+    this.boundary = this.outLength;
+    this.element++;
+    this.inElement = false;
+  }
+
+  /**
+   * Scan a piece, copying element bytes to `out` (a line break between tokens becomes a blank,
+   * so that one element is one line). The state lives in locals while the loop runs: every
+   * byte of a large file passes here.
+   */
+  private scan(n: number): void {
+    const buf = this.piece;
+    // Each byte in gives at most two out (an empty element's `,` and its line's end).
+    this.reserve(2 * n + 1);
+    let out = this.out;
+    let o = this.outLength;
+    let { state, depth, inString, escape, inElement } = this;
+    const save = () => {
+      this.outLength = o;
+      this.state = state;
+      this.depth = depth;
+      this.inString = inString;
+      this.escape = escape;
+      this.inElement = inElement;
+    };
+    const endElement = () => {
+      save();
+      this.endElement();
+      out = this.out;
+      o = this.outLength;
+      inElement = false;
+    };
+    for (let i = 0; i < n; i++) {
+      const b = buf[i]!;
+      if (inString) {
+        out[o++] = b === 10 || b === 13 ? 32 : b;
+        if (escape) escape = false;
+        else if (b === 0x5c) escape = true;
+        else if (b === 0x22) inString = false;
+        continue;
+      }
+      const blank = b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+      if (state === JsonState.Array) {
+        if (!inElement) {
+          if (blank) continue;
+          if (b === 0x2c) {
+            // An empty element: a line that is not JSON, reported with its number.
+            out[o++] = 0x2c;
+            endElement();
+            continue;
+          }
+          if (b === 0x5d && depth === 1) {
+            state = JsonState.After;
+            continue;
+          }
+          inElement = true;
+        }
+        if (b === 0x22) inString = true;
+        else if (b === 0x7b || b === 0x5b) depth++;
+        else if (b === 0x5d && depth === 1) {
+          // The array's closing bracket ends the last element.
+          endElement();
+          state = JsonState.After;
+          continue;
+        } else if ((b === 0x7d || b === 0x5d) && depth > 1) depth--;
+        else if (b === 0x2c && depth === 1) {
+          endElement();
+          continue;
+        }
+        out[o++] = blank ? 32 : b;
+      } else if (state === JsonState.Start) {
+        // Blanks and a byte-order mark (EF BB BF) before the first value.
+        if (blank || (this.bytesDone - n + i < 3 && (b === 0xef || b === 0xbb || b === 0xbf))) continue;
+        if (b === 0x5b) {
+          state = JsonState.Array;
+          depth = 1;
+          continue;
+        }
+        state = JsonState.Single;
+        inElement = true;
+        if (b === 0x22) inString = true;
+        out[o++] = b;
+      } else if (state === JsonState.Single) {
+        if (b === 0x22) inString = true;
+        out[o++] = blank ? 32 : b;
+      } else {
+        // After the array: only blanks may follow.
+        if (blank) continue;
+        this.problem ??= { line: this.element, message: `text after the end of the JSON array (at byte ${this.bytesDone - n + i})` };
+        this.ended = true;
+        break;
+      }
+    }
+    save();
+  }
+
+  /** The end of the file: close the element being read, and say if the array was not closed. */
+  private finish(): void {
+    this.ended = true;
+    if (this.inElement) this.endElement();
+    if (this.state === JsonState.Array) this.problem ??= { line: this.element, message: 'the JSON array is not closed at the end of the file' };
+  }
+}
+
 /** Read into the whole buffer, or up to the end of the file; returns the number of bytes read. */
 function readFully(fd: number, buffer: Buffer, position: number): number {
   let n = 0;
@@ -183,7 +385,7 @@ class Output {
 /** Run a batch; resolves when every line is decided and written. */
 export async function runBatch(o: BatchOptions, err: (s: string) => void): Promise<BatchResult> {
   const started = performance.now();
-  const reader = new SegmentReader(o.dataPath, o.job.input === 'csv');
+  const reader: Reader = o.job.input === 'json' ? new JsonArrayReader(o.dataPath) : new SegmentReader(o.dataPath, o.job.input === 'csv');
   const job: BatchJob = { ...o.job, columns: reader.header === undefined ? undefined : parseCsvLine(reader.header) };
   const registry = o.registry ?? loadPolicies(o.job.policyPaths, { cwd: o.job.cwd }).registry!;
   const decider = new SegmentDecider(registry.inForce(o.job.policyId, o.job.asOf)!.policy, registry, job, o.output, o.onMalformed);
@@ -251,6 +453,17 @@ export async function runBatch(o: BatchOptions, err: (s: string) => void): Promi
       await (decideHere || !pool ? new Promise((resolve) => setImmediate(resolve)) : pool.message());
     }
     await flush();
+    // A problem of the input as a whole (a JSON array not closed) is one more malformed record, last.
+    const problem = reader.problem;
+    if (problem && !failedAt) {
+      const r: LineResult = { line: problem.line, malformed: problem.message };
+      summary.add(r);
+      if (o.onMalformed === 'fail') failedAt = r;
+      else {
+        err(`skipped: ${problem.message}`);
+        await output.write(Buffer.from(formatResult(r, o.output) + '\n'));
+      }
+    }
   } finally {
     if (progressTimer) {
       clearInterval(progressTimer);

@@ -229,7 +229,8 @@ async function cmdEval(args: readonly string[], io: Io): Promise<number> {
     io.out(
       'bylaw eval <policy id or file> --data <file> [--as-of DATE] [--params file.json] [--policies dir] [--format …] [--explain]\n' +
         '  Evaluate subjects under the version in force on --as-of (default: today in China time).\n' +
-        '  A .json file (one object or an array): --format text (decision trees, the default) or json (--explain adds the tree).\n' +
+        '  A .json file (one object or an array): --format text (decision trees, the default) or json (--explain adds the tree);\n' +
+        '    with --format ndjson|csv it is a batch, its array streamed element by element.\n' +
         '  A .ndjson/.jsonl or .csv file is a batch: streamed, decided on worker threads, one record per input line in input order:\n' +
         '    --format ndjson|csv   decision records (default ndjson)      --out FILE   write them to FILE (default stdout)\n' +
         '    --jobs N              threads that decide (default: one per core)   --summary FILE  the summary as JSON\n' +
@@ -239,8 +240,10 @@ async function cmdEval(args: readonly string[], io: Io): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError('eval takes one policy id or policy file');
   if (!values.data) throw new UsageError('eval needs --data <file>');
-  const batchInput = /\.(ndjson|jsonl)$/i.test(values.data) ? 'ndjson' : /\.csv$/i.test(values.data) ? 'csv' : undefined;
   const formatGiven = args.some((a) => a === '--format' || a.startsWith('--format='));
+  // A .json file is a batch (its array streamed) when decision records are asked for; otherwise decision trees.
+  const recordsAsked = formatGiven && (values.format === 'ndjson' || values.format === 'csv');
+  const batchInput = /\.(ndjson|jsonl)$/i.test(values.data) ? 'ndjson' : /\.csv$/i.test(values.data) ? 'csv' : /\.json$/i.test(values.data) && recordsAsked ? 'json' : undefined;
   const batch = batchInput !== undefined && (!formatGiven || values.format === 'ndjson' || values.format === 'csv');
   if (batch && formatGiven && values.format !== 'ndjson' && values.format !== 'csv') throw new UsageError(`--format must be ndjson or csv for a batch, not ${values.format}`);
   if (!batch && values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
