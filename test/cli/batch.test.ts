@@ -15,7 +15,7 @@ const built = existsSync(cli);
 /** Run the CLI; `workersOnly` leaves every segment to the workers (see MAIN_DECIDES in batch.ts). */
 function run(args: string[], cwd: string, workersOnly = false) {
   const env = workersOnly ? { ...process.env, BYLAW_BATCH_MAIN_DECIDES: '0' } : process.env;
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env, timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -190,6 +190,7 @@ describe.skipIf(!built)('bylaw eval on a batch (built CLI)', () => {
       ['an array not closed', '\ufeff[{"id":"a"},\n{"id":"b"}', ['"id":"a"', '"id":"b"', '"line":3,"malformed":"the JSON array is not closed at the end of the file"']],
       ['text after the array', '[{"id":"a"}] {"id":"b"}', ['"id":"a"', '"line":2,"malformed":"text after the end of the JSON array (at byte 13)"']],
       ['one object', '{"id":"a",\n "platform_level": 4}', ['"line":1,"id":"a"']],
+      ['a raw line break inside a string (not JSON)', '[{"id":"a\nb"}, {"id":"c"}]', ['element 1 is not JSON', '"line":2,"id":"c"']],
       ['an empty array', ' [ ] ', []],
     ];
     for (const [name, text, expected] of cases) {
@@ -204,6 +205,17 @@ describe.skipIf(!built)('bylaw eval on a batch (built CLI)', () => {
         // Every element is accounted for in the summary too.
         expect(r.err).toContain(`${expected.length} records:`);
       });
+    }
+  });
+
+  it('a data file that cannot be read is an input error, and early workers do not keep the process alive', () => {
+    const folder = join(dir, 'folder.ndjson');
+    mkdirSync(folder, { recursive: true });
+    for (const workersOnly of [false, true]) {
+      const r = run(['eval', 'bench.admission', '--policies', join(root, 'bench/harness'), '--data', folder, '--as-of', '2024-01-01', '--jobs', '2'], dir, workersOnly);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toContain('cannot read data file');
+      expect(r.err).toContain('EISDIR');
     }
   });
 

@@ -332,3 +332,25 @@ describe('sums', () => {
     expect(total(['9007199254740990'])).toBe('admitted');
   });
 });
+
+describe('the as-of date on the generated paths', () => {
+  const p = simplePolicy('  opened: date', '  admit when merchant.opened < today');
+  const subject = { opened: '2000-01-01' };
+
+  it('a missing or bad date is a data error however the calls before went (no clock left over)', () => {
+    const policy = p.inForce('test.p', '2024-06-01')!.policy;
+    const notADate = (asOf: unknown) => ({ outcome: 'undetermined', dataErrors: [{ path: 'asOf', message: `not a date: ${JSON.stringify(asOf)}` }] });
+    for (const asOf of [undefined, 'bad', '2024-06-01', 'bad', undefined, '2024-06-01', undefined]) {
+      const options = { asOf } as unknown as { asOf: string };
+      const d = policy.decide(subject, options);
+      const e = policy.evaluate(subject, options);
+      if (asOf === '2024-06-01') {
+        expect(d.outcome).toBe('admitted');
+        expect(e.outcome).toBe('admitted');
+      } else {
+        expect({ outcome: d.outcome, dataErrors: d.dataErrors }).toEqual(notADate(asOf));
+        expect({ outcome: e.outcome, dataErrors: e.dataErrors }).toEqual(notADate(asOf));
+      }
+    }
+  });
+});

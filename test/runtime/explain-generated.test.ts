@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { inspect, types } from 'node:util';
+import { inspect, isDeepStrictEqual, types } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadPolicies, type ExplanationNode } from '../support/bylaw.js';
 import { readTestFile } from '../../packages/cli/src/policy-tests.js';
@@ -80,6 +80,22 @@ describe('explanations from generated code', () => {
       expect(JSON.stringify(again.explanation)).not.toContain('changed');
       merchant.merchant_types[0] = 'brand_oem';
     }
+    // Deep equality with the interpreter's, freezing, copying, the constructor.
+    const lazy = bench.evaluate('bench.admission', merchant, { asOf: '2024-01-01', explain: true });
+    const direct = plainBench.evaluate('bench.admission', merchant, { asOf: '2024-01-01', explain: true });
+    expect(types.isProxy(lazy.explanation)).toBe(true);
+    expect(isDeepStrictEqual(lazy, direct)).toBe(true);
+    expect(lazy).toStrictEqual(direct);
+    expect(lazy.explanation!.constructor).toBe(Array);
+    expect(Object.getPrototypeOf(lazy.explanation)).toBe(Array.prototype);
+    const frozen = bench.evaluate('bench.admission', merchant, { asOf: '2024-01-01', explain: true });
+    Object.freeze(frozen.explanation);
+    expect(frozen.explanation).toHaveLength(1);
+    expect(JSON.stringify(frozen.explanation)).toBe(JSON.stringify(direct.explanation));
+    expect(() => structuredClone({ ...lazy, explanation: [...lazy.explanation!] })).not.toThrow();
+    // Lists on the decision are the caller's, as the interpreter's are.
+    (lazy.dataErrors as unknown[]).push({ path: 'x', message: 'y' });
+    expect(bench.evaluate('bench.admission', merchant, { asOf: '2024-01-01', explain: true }).dataErrors).toEqual([]);
     // The shortfalls are computed from the recorded values.
     const silver = bench.evaluate('bench.silver', merchant, { asOf: '2024-01-01', explain: true });
     expect(JSON.stringify(silver.explanation)).toContain('"shortfall":"1 short"');

@@ -5,7 +5,7 @@
 import { isAscii } from 'node:buffer';
 import type { CompiledPolicy, PlainDecision, PolicyRegistry } from '@bylaw/runtime';
 
-/** What every worker needs to know to decide lines. */
+/** What deciding lines needs to know (the policy paths are for loading them when no registry is given). */
 export interface BatchJob {
   readonly policyPaths: string[];
   readonly cwd: string;

@@ -30,7 +30,7 @@ export interface BatchOptions {
   readonly onMalformed: 'skip' | 'fail';
   /** Show a progress line on standard error. */
   readonly progress: boolean;
-  /** Workers started early with {@link startWorkers} (they load the policies while the caller does too). */
+  /** Workers started early with {@link startWorkers} (they load their modules while the caller checks the policies). */
   readonly workers?: BatchWorkers;
 }
 
@@ -169,9 +169,10 @@ const enum JsonState {
 /**
  * Reads a JSON file — an array of records, or one record — as segments with one element per
  * line, numbered from 1: the rest of the run treats them as NDJSON. The array is scanned byte
- * by byte (strings, escapes and nesting followed), so memory stays flat however long it is;
- * line breaks inside an element are blanks between tokens (JSON strings cannot hold raw ones),
- * so they become spaces. An empty element (`[1,,2]`) is a malformed line; an array that is not
+ * by byte (strings, escapes and nesting followed), so memory stays flat however long it is.
+ * Line breaks between an element's tokens are blanks and become spaces; a raw line break inside
+ * a string (invalid JSON) becomes another character JSON forbids there, so the element is still
+ * reported as not JSON. An empty element (`[1,,2]`) is a malformed line; an array that is not
  * closed, or text after it, is reported as a problem of the whole input.
  */
 class JsonArrayReader implements Reader {
@@ -209,7 +210,9 @@ class JsonArrayReader implements Reader {
       else this.scan(n);
     }
     if (this.boundary === 0) return undefined;
-    const bytes = Buffer.from(this.out.subarray(0, this.boundary));
+    // A buffer of its own (never a slice of Node's shared pool): its memory moves to a worker.
+    const bytes = Buffer.allocUnsafeSlow(this.boundary);
+    this.out.copy(bytes, 0, 0, this.boundary);
     const segment = { seq: this.nextSeq++, firstLine: this.firstInOut, bytes };
     this.out.copy(this.out, 0, this.boundary, this.outLength);
     this.outLength -= this.boundary;
@@ -273,7 +276,9 @@ class JsonArrayReader implements Reader {
     for (let i = 0; i < n; i++) {
       const b = buf[i]!;
       if (inString) {
-        out[o++] = b === 10 || b === 13 ? 32 : b;
+        // A raw line break is not allowed in a JSON string: keep the element invalid (0x01 is not
+        // allowed either), so that it is reported, without breaking its line in two.
+        out[o++] = b === 10 || b === 13 ? 1 : b;
         if (escape) escape = false;
         else if (b === 0x5c) escape = true;
         else if (b === 0x22) inString = false;
@@ -384,6 +389,15 @@ class Output {
 
 /** Run a batch; resolves when every line is decided and written. */
 export async function runBatch(o: BatchOptions, err: (s: string) => void): Promise<BatchResult> {
+  try {
+    return await run(o, err);
+  } finally {
+    // Workers started early stop whatever happened, a failure to open a file included (they keep the process alive).
+    await o.workers?.close();
+  }
+}
+
+async function run(o: BatchOptions, err: (s: string) => void): Promise<BatchResult> {
   const started = performance.now();
   const reader: Reader = o.job.input === 'json' ? new JsonArrayReader(o.dataPath) : new SegmentReader(o.dataPath, o.job.input === 'csv');
   const job: BatchJob = { ...o.job, columns: reader.header === undefined ? undefined : parseCsvLine(reader.header) };

@@ -276,7 +276,13 @@ async function cmdEval(args: readonly string[], io: Io): Promise<number> {
       throw new InputError(`no version of ${id} is in force on ${asOf}; the first takes effect on ${first.from} (see bylaw versions ${id})`);
     }
     if (batch) {
-      if (!existsSync(values.data)) throw new InputError(`cannot read data file ${values.data}: ENOENT`);
+      // Say now if the data cannot be read (missing, a folder, no permission), not as an internal error later.
+      try {
+        if (statSync(values.data).isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+        closeSync(openSync(values.data, 'r'));
+      } catch (e) {
+        throw new InputError(`cannot read data file ${values.data}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
       if (values.out !== undefined) {
         // Say now if the output cannot be written (a missing folder, no permission), not as an internal error later.
         try {

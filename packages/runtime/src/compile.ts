@@ -67,7 +67,10 @@ interface Trace {
 export interface EvalContext {
   subject: unknown;
   clock: C.Clock;
-  /** The as-of option that `clock` was made for (the generated entry reuses the clock while it is the same). */
+  /**
+   * The as-of option that `clock` was made for (the generated entry reuses the clock while it is
+   * the same); {@link NO_CLOCK}, which no option equals, when there is none.
+   */
   clockAsOf: unknown;
   params: unknown[];
   /** Evaluation number: a cached let or criterion value counts only if stamped with it. */
@@ -171,7 +174,8 @@ function plainOf(core: Core, errors: readonly DataError[]): PlainDecision {
 }
 
 const NO_ERRORS: DataError[] = Object.freeze([]) as unknown as DataError[];
-const NONE: readonly never[] = Object.freeze([]);
+/** The `clockAsOf` of a context without a clock: unequal to every as-of option, `undefined` included. */
+const NO_CLOCK = Symbol('no clock');
 
 function asOfError(asOf: unknown): DataError {
   return { path: 'asOf', message: `not a date: ${JSON.stringify(asOf)}` };
@@ -308,7 +312,7 @@ class PolicyCompiler {
     return {
       subject: undefined,
       clock: { today: 0, now: 0, zone: this.p.timezone },
-      clockAsOf: undefined,
+      clockAsOf: NO_CLOCK,
       params: new Array(this.paramConverters.length),
       gen: 0,
       lets: new Array(this.letFns.length),
@@ -344,7 +348,7 @@ class PolicyCompiler {
     ctx.depth = depth;
     ctx.steps = 0;
     if (!clock) {
-      ctx.clockAsOf = undefined;
+      ctx.clockAsOf = NO_CLOCK;
       return false;
     }
     ctx.clock = clock;
@@ -624,7 +628,7 @@ class PolicyCompiler {
     if (plain === undefined || ctx.errors !== NO_ERRORS) return undefined;
     const maker = this.makers.get(plain as PlainDecision);
     if (!maker) return undefined;
-    const priorities = this.preferRules.length === 0 ? NONE : this.preferRules.map((r) => ({ ...r.labelled!, met: truth(values[r.index]) }));
+    const priorities = this.preferRules.length === 0 ? [] : this.preferRules.map((r) => ({ ...r.labelled!, met: truth(values[r.index]) }));
     if (!explainer) return maker.plain(options.asOf, priorities);
     return maker.explained(options.asOf, priorities, lazyExplanation(explainer.rules, record!, this.p.timezone));
   }
@@ -651,7 +655,7 @@ class PolicyCompiler {
     if (outcomeRule) fixed.push(['outcomeLabel', outcomeRule.labelled!.label]);
     if (core.veto) fixed.push(['vetoedBy', core.veto.labelled!]);
     if (core.reason && outcome === 'rejected') fixed.push(['reason', core.reason]);
-    return decisionMaker(this.stamp, fixed, Object.freeze(this.benefitsOf(core)));
+    return decisionMaker(this.stamp, fixed, this.benefitsOf(core));
   }
 
   private errorDecision(asOf: string, errors: DataError[]): Decision {

@@ -298,16 +298,17 @@ const EMPTY: readonly never[] = Object.freeze([]);
  */
 export function decisionMaker(policy: DecisionStamp, fixed: readonly (readonly [string, unknown])[], benefits: readonly Labelled[]): DecisionMaker {
   for (const [key] of fixed) if (!FIXED_FIELDS.has(key)) throw new Error(`not a fixed decision field: ${key}`);
-  const V = [policy, ...fixed.map(([, value]) => value), benefits, EMPTY];
+  const V = [policy, ...fixed.map(([, value]) => value), benefits];
   const n = fixed.length;
   const fields = [
     'policy: V[0]',
     'asOf: asOf',
     ...fixed.map(([key], i) => `${key}: V[${i + 1}]`),
     'priorities: priorities',
-    `benefits: V[${n + 1}]`,
-    `unknown: V[${n + 2}]`,
-    `dataErrors: V[${n + 2}]`,
+    // Fresh arrays, as the interpreter gives: a caller may add to a decision's lists.
+    benefits.length === 0 ? 'benefits: []' : `benefits: V[${n + 1}].slice()`,
+    'unknown: []',
+    'dataErrors: []',
   ].join(', ');
   const source = [
     '"use strict";',
@@ -321,57 +322,82 @@ export function decisionMaker(policy: DecisionStamp, fixed: readonly (readonly [
 
 // ------------------------------------------------- explanations built on read
 
-/** The target of a lazy explanation: an array that fills itself on first use. */
-class PendingExplanation extends Array<ExplanationNode> {
-  // Array methods called on it (map, filter, slice) make plain arrays.
-  static override get [Symbol.species]() {
-    return Array;
-  }
-  #rules: readonly RuleTemplate[] | undefined;
-  #record: readonly unknown[];
-  #zone: string;
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-  constructor(rules: readonly RuleTemplate[], record: readonly unknown[], zone: string) {
-    super();
-    this.#rules = rules;
-    this.#record = record;
-    this.#zone = zone;
+/**
+ * Node's console and util.inspect print a proxy's target without going through its traps; on a
+ * target not yet built they find this, and call it with the proxy as `this`: iterating the
+ * proxy goes through the traps, which build.
+ */
+function inspectExplanation(this: readonly ExplanationNode[]): ExplanationNode[] {
+  return [...this];
+}
+
+/**
+ * The traps of one lazy explanation: every operation but asking for the prototype first builds
+ * the nodes into the target (a plain array), then acts on it. The record is kept until the nodes
+ * are in, so a failed build is tried again rather than leaving the array empty.
+ */
+class LazyExplanation implements ProxyHandler<ExplanationNode[]> {
+  private rules: readonly RuleTemplate[] | undefined;
+
+  constructor(
+    rules: readonly RuleTemplate[],
+    private record: readonly unknown[],
+    private readonly zone: string,
+  ) {
+    this.rules = rules;
   }
 
-  /** Fill the array if it is still empty (the target, not the proxy: private fields do not pass through proxies). */
-  static build(target: PendingExplanation): PendingExplanation {
-    const rules = target.#rules;
+  private build(target: ExplanationNode[]): ExplanationNode[] {
+    const rules = this.rules;
     if (rules) {
-      target.#rules = undefined;
-      for (const node of materialize(rules, target.#record, target.#zone)) target.push(node);
-      target.#record = [];
+      const nodes = materialize(rules, this.record, this.zone);
+      for (const node of nodes) target.push(node);
+      this.rules = undefined;
+      this.record = EMPTY;
+      // Built: printing the target shows the nodes themselves.
+      delete (target as unknown as Record<symbol, unknown>)[INSPECT];
     }
     return target;
   }
 
-  // Node's console and util.inspect print a proxy's target without its traps: build it first.
-  // Called on the proxy, iterating it goes through the traps, which build.
-  [Symbol.for('nodejs.util.inspect.custom')](): ExplanationNode[] {
-    return #rules in this ? [...PendingExplanation.build(this)] : [...this];
+  get(t: ExplanationNode[], key: string | symbol) {
+    return Reflect.get(this.build(t), key);
+  }
+  has(t: ExplanationNode[], key: string | symbol) {
+    return Reflect.has(this.build(t), key);
+  }
+  ownKeys(t: ExplanationNode[]) {
+    return Reflect.ownKeys(this.build(t));
+  }
+  getOwnPropertyDescriptor(t: ExplanationNode[], key: string | symbol) {
+    return Reflect.getOwnPropertyDescriptor(this.build(t), key);
+  }
+  set(t: ExplanationNode[], key: string | symbol, value: unknown) {
+    return Reflect.set(this.build(t), key, value);
+  }
+  deleteProperty(t: ExplanationNode[], key: string | symbol) {
+    return Reflect.deleteProperty(this.build(t), key);
+  }
+  defineProperty(t: ExplanationNode[], key: string | symbol, d: PropertyDescriptor) {
+    return Reflect.defineProperty(this.build(t), key, d);
+  }
+  // Freezing or sealing builds first, so the frozen array holds the nodes.
+  preventExtensions(t: ExplanationNode[]) {
+    return Reflect.preventExtensions(this.build(t));
   }
 }
 
-const lazyHandler: ProxyHandler<PendingExplanation> = {
-  get: (t, key) => Reflect.get(PendingExplanation.build(t), key),
-  has: (t, key) => Reflect.has(PendingExplanation.build(t), key),
-  ownKeys: (t) => Reflect.ownKeys(PendingExplanation.build(t)),
-  getOwnPropertyDescriptor: (t, key) => Reflect.getOwnPropertyDescriptor(PendingExplanation.build(t), key),
-  set: (t, key, value) => Reflect.set(PendingExplanation.build(t), key, value),
-  deleteProperty: (t, key) => Reflect.deleteProperty(PendingExplanation.build(t), key),
-  defineProperty: (t, key, d) => Reflect.defineProperty(PendingExplanation.build(t), key, d),
-};
-
 /**
  * An explanation array whose nodes are built from a record when it is first read (indexed,
- * iterated, measured, serialised or printed), then kept. It is an array to every reader
- * (`Array.isArray`, JSON, spreading); only structured cloning (`postMessage`) refuses it,
- * like any proxy: copy it first (`[...decision.explanation]`).
+ * iterated, measured, serialised, printed, compared, frozen), then kept. Its target is a plain
+ * array, so it is an array to every reader (`Array.isArray`, its prototype and constructor,
+ * JSON, spreading, deep equality). Only structured cloning (`postMessage`) refuses it, like any
+ * proxy: copy it first (`[...decision.explanation]`).
  */
 export function lazyExplanation(rules: readonly RuleTemplate[], record: readonly unknown[], zone: string): readonly ExplanationNode[] {
-  return new Proxy(new PendingExplanation(rules, record, zone), lazyHandler);
+  const target: ExplanationNode[] = [];
+  (target as unknown as Record<symbol, unknown>)[INSPECT] = inspectExplanation;
+  return new Proxy(target, new LazyExplanation(rules, record, zone));
 }
