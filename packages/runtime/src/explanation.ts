@@ -8,6 +8,10 @@
  * made from that record by {@link materialize} only when the explanation is
  * read, with the same nodes, texts and wording as the interpreter's traced
  * closures (compile.ts) make directly; the tests check the two agree.
+ *
+ * Also here, for the same fast path: the decision objects that carry such an
+ * explanation ({@link decisionMaker}) and the array that builds it when read
+ * ({@link lazyExplanation}).
  */
 import type * as A from '@bylaw/dsl';
 import type { Type } from '@bylaw/dsl';
