@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadPolicies } from '../support/bylaw.js';
+import { harnessMerchant } from '../support/harness-merchant.js';
 import { BatchSummary, SegmentDecider, decideLine, formatResult, type BatchJob } from '../../packages/cli/src/batch-core.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -23,21 +24,7 @@ const { registry } = loadPolicies(job.policyPaths, { cwd: root });
 const policy = registry!.inForce(job.policyId, job.asOf)!.policy;
 
 function merchant(i: number, id: unknown) {
-  return {
-    ...(id === undefined ? {} : { id }),
-    platform_level: 1 + (i % 5),
-    violations_serious: i % 13 === 0,
-    agreements_ok: i % 7 !== 0,
-    merchant_types: i % 3 === 0 ? ['brand_oem'] : i % 3 === 1 ? ['medium_factory'] : [],
-    tmall_brand_score: 2,
-    annual_revenue_cny: i % 2 === 0 ? 5_000_000 : 4_999_999,
-    taobao_crown: false,
-    douyin_industry_rank_pct: 50,
-    jd_monthly_gmv_cny: 0,
-    paid_orders_by_month: [1, 2, 3],
-    active_merchants: 0,
-    qualified_merchants: 0,
-  };
+  return { ...(id === undefined ? {} : { id }), ...harnessMerchant(i) };
 }
 
 const ids: unknown[] = ['m1', 'with "quotes" and \\', 'line\nbreak, comma', 'é中😀', 42, undefined, { nested: true }, 'tab\there', '\u2028', ''];

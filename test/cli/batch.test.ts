@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { harnessAdmitted, harnessMerchant } from '../support/harness-merchant.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'packages/cli/dist/main.js');
@@ -20,27 +21,7 @@ function run(args: string[], cwd: string, workersOnly = false) {
 }
 
 function merchant(i: number) {
-  return {
-    id: `m${i}`,
-    platform_level: 1 + (i % 5),
-    violations_serious: i % 13 === 0,
-    agreements_ok: i % 7 !== 0,
-    merchant_types: i % 3 === 0 ? ['brand_oem'] : i % 3 === 1 ? ['medium_factory'] : [],
-    tmall_brand_score: 2,
-    annual_revenue_cny: i % 2 === 0 ? 5_000_000 : 4_999_999,
-    taobao_crown: false,
-    douyin_industry_rank_pct: 50,
-    jd_monthly_gmv_cny: 0,
-    paid_orders_by_month: [1, 2, 3],
-    active_merchants: 0,
-    qualified_merchants: 0,
-  };
-}
-
-/** The admission rule written by hand, to check every output record. */
-function admitted(m: ReturnType<typeof merchant>): boolean {
-  const t = m.merchant_types;
-  return m.platform_level >= 3 && !m.violations_serious && m.agreements_ok && (t.includes('brand_oem') || (t.includes('medium_factory') && m.annual_revenue_cny >= 5_000_000));
+  return { id: `m${i}`, ...harnessMerchant(i) };
 }
 
 describe.skipIf(!built)('bylaw eval on a batch (built CLI)', () => {
@@ -75,7 +56,7 @@ describe.skipIf(!built)('bylaw eval on a batch (built CLI)', () => {
         expect(rec.id).toBe(m.id);
         // Lines after the blank line (12) and the malformed one (23) shift by one and two.
         expect(rec.line).toBe(i + 1 + (i > 10 ? 1 : 0) + (i > 20 ? 1 : 0));
-        expect(rec.outcome).toBe(admitted(m) ? 'admitted' : 'rejected');
+        expect(rec.outcome).toBe(harnessAdmitted(m) ? 'admitted' : 'rejected');
         i++;
       }
       const s = JSON.parse(readFileSync(summary, 'utf8'));
@@ -119,13 +100,13 @@ describe.skipIf(!built)('bylaw eval on a batch (built CLI)', () => {
         segmentStart = size;
         window = SEGMENT;
       }
-      expected.push({ line: line + 1, id: record.id, outcome: admitted(m) ? 'admitted' : 'rejected' });
+      expected.push({ line: line + 1, id: record.id, outcome: harnessAdmitted(m) ? 'admitted' : 'rejected' });
       push(text + (i % 5 === 0 ? '\r\n' : '\n'));
       if (i % 997 === 0) push('\n');
     }
     // The last line, without a newline.
     const last = merchant(999_999);
-    expected.push({ line: line + 1, id: last.id, outcome: admitted(last) ? 'admitted' : 'rejected' });
+    expected.push({ line: line + 1, id: last.id, outcome: harnessAdmitted(last) ? 'admitted' : 'rejected' });
     parts.push(Buffer.from(JSON.stringify(last)));
     const file = join(dir, 'straddling.ndjson');
     writeFileSync(file, Buffer.concat(parts));

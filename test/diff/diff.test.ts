@@ -20,11 +20,11 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cmdDiff } from '../../packages/cli/src/diff.js';
+import { runCommand } from '../support/cli.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..', '..');
 const update = process.env['UPDATE_GOLDEN'] === '1';
-const plain = { color: false, paint: (_c: string, t: string) => t };
 
 /** Exit code of each case: 0 no change in meaning, 1 changes (or breaking schema changes). */
 const exits: Record<string, number> = {
@@ -65,16 +65,8 @@ const directions: Record<string, string | undefined> = {
 };
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const before = process.cwd();
-  process.chdir(root);
-  try {
-    const code = await cmdDiff(args, { out: (s) => out.push(s), err: (s) => err.push(s), style: plain, errStyle: plain });
-    return { code, out: out.join('\n') + '\n', err: err.join('\n') };
-  } finally {
-    process.chdir(before);
-  }
+  const r = await runCommand(root, (io) => cmdDiff(args, io));
+  return { ...r, out: r.out + '\n' };
 }
 
 const cases = readdirSync(here)

@@ -14,23 +14,15 @@ import { fileURLToPath } from 'node:url';
 import { cmdDiff } from '../../packages/cli/src/diff.js';
 import { check, compile } from '../support/bylaw.js';
 import { flipReport } from '../../packages/diff/src/index.js';
+import { runCommand } from '../support/cli.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..', '..');
-const plain = { color: false, paint: (_c: string, t: string) => t };
 const update = process.env['UPDATE_GOLDEN'] === '1';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const before = process.cwd();
-  process.chdir(root);
-  try {
-    const code = await cmdDiff(args, { out: (s) => out.push(s), err: (s) => err.push(s), style: plain, errStyle: plain });
-    return { code, out: out.join('\n') + '\n', err: err.join('\n') };
-  } finally {
-    process.chdir(before);
-  }
+  const r = await runCommand(root, (io) => cmdDiff(args, io));
+  return { ...r, out: r.out + '\n' };
 }
 
 const args = ['test/diff/flips/v1.policy', 'test/diff/flips/v2.policy', '--data', 'test/diff/flips/merchants.ndjson', '--as-of', '2024-03-01'];

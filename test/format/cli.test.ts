@@ -3,39 +3,18 @@
  * leaves them untouched.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cmdFmt } from '../../packages/cli/src/fmt.js';
 import { main } from '../../packages/cli/src/main.js';
-
-const plain = { color: false, paint: (_code: string, text: string) => text };
+import { runCommand, workspace } from '../support/cli.js';
 
 const messy = 'type T { a: number   b?: string }\ncriterion c: a and   b\n';
 const tidy = 'type T {\n  a: number\n  b?: string\n}\n\ncriterion c: a and b\n';
 const broken = 'let a = 1 +\n';
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bylaw-fmt-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-
-async function run(args: string[], cwd: string, entry: 'fmt' | 'main' = 'fmt') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), style: plain, errStyle: plain };
-  const before = process.cwd();
-  process.chdir(cwd);
-  try {
-    const code = entry === 'fmt' ? await cmdFmt(args, io) : await main(['fmt', ...args], io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    process.chdir(before);
-  }
+function run(args: string[], cwd: string, entry: 'fmt' | 'main' = 'fmt') {
+  return runCommand(cwd, (io) => (entry === 'fmt' ? cmdFmt(args, io) : main(['fmt', ...args], io)));
 }
 
 describe('bylaw fmt', () => {

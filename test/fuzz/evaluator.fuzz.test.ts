@@ -18,6 +18,7 @@ import { types } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PolicyRegistry, renderDiagnostic, type Decision, type PlainDecision } from '../support/bylaw.js';
+import { essence } from '../support/decisions.js';
 import { asOfArb, assertNoPollution, cleanParamsFor, cleanSubjectFor, count, generatePolicy, paramsFor, params, report, scaledRuns, subjectFor, type GeneratedPolicy, fuzzTimeout } from './support.js';
 
 const TARGET_CHECK = 'generated policies check';
@@ -33,19 +34,6 @@ function build(p: GeneratedPolicy): { fast: PolicyRegistry; interp: PolicyRegist
   }
   const b = PolicyRegistry.fromSources(inputs, { codegen: false });
   return { fast: a.registry, interp: b.registry! };
-}
-
-function essence(d: Decision) {
-  return {
-    outcome: d.outcome,
-    admission: d.admission,
-    tier: d.tier?.id,
-    possible: d.possible?.map((x) => x.id),
-    vetoedBy: d.vetoedBy?.id,
-    outcomeLabel: d.outcomeLabel,
-    benefits: d.benefits.map((b) => b.id),
-    priorities: d.priorities.map((x) => `${x.id}:${String(x.met)}`),
-  };
 }
 
 const plainEssence = (d: PlainDecision) => ({ outcome: d.outcome, admission: d.admission, tier: d.tier, vetoedBy: d.vetoedBy });

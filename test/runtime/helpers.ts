@@ -12,6 +12,7 @@ import {
   type ExplanationNode,
   type ComparisonTrace,
 } from '../support/bylaw.js';
+import { essence } from '../support/decisions.js';
 
 /** A policy header. `effective` may include `until`: "2024-01-01 until 2024-06-01". */
 export function header(id: string, opts: { version?: string; effective?: string; published?: string; timezone?: string; title?: string } = {}): string {
@@ -43,20 +44,6 @@ export function load(sources: readonly { path: string; text: string }[] | string
 
 /** For each registry built by {@link load}, the same policies compiled without generated code. */
 const interpreters = new WeakMap<PolicyRegistry, PolicyRegistry>();
-
-/** The parts of a decision that the plain and explained paths must agree on. */
-function essence(d: Decision) {
-  return {
-    outcome: d.outcome,
-    admission: d.admission,
-    tier: d.tier?.id,
-    possible: d.possible?.map((p) => p.id),
-    vetoedBy: d.vetoedBy?.id,
-    outcomeLabel: d.outcomeLabel,
-    benefits: d.benefits.map((b) => b.id),
-    priorities: d.priorities.map((p) => `${p.id}:${String(p.met)}`),
-  };
-}
 
 /**
  * Evaluate on both paths, assert that they agree, and return both. Pass
