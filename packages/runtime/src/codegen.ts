@@ -27,8 +27,8 @@ import type * as A from '@bylaw/dsl';
 import type { CheckedPolicy, Type } from '@bylaw/dsl';
 import * as D from './values/decimal.js';
 import { dayFromCivil } from './values/calendar.js';
-import { ConversionFailure, plainRecord, readOwn, type Converter } from './convert.js';
-import { displayer, labelFields, labelled, type ConditionPart, type CriterionTemplate, type ExplainTemplate, type LabelFields, type RuleTemplate } from './explanation.js';
+import { ConversionFailure, isPlainRecord, plainRecord, readOwn, type Converter } from './convert.js';
+import { displayer, isComparison, labelFields, labelled, type ConditionPart, type CriterionTemplate, type ExplainTemplate, type LabelFields, type RuleTemplate } from './explanation.js';
 
 /** What the generator needs from the interpreter it accelerates. */
 export interface CodegenHost<Ctx> {
@@ -116,11 +116,10 @@ export function generateRules<Ctx>(
     // starts again and reports it.
     'if (!E) return { rules };',
     'const ctx = E.ctx, values = E.values, noErrors = E.noErrors;',
-    'const objectPrototype = H.objectPrototype;',
+    'const isPlainRecord = H.isPlainRecord;',
     'function decide(subject, options) {',
-    // Plain records only (a null-prototype record, an array or a class instance takes E.decide). Reading
-    // `constructor` first lets the engine fold the prototype check for a known shape.
-    '  if (options.asOf !== ctx.clockAsOf || typeof subject !== "object" || subject === null || subject.constructor !== Object || Object.getPrototypeOf(subject) !== objectPrototype) return E.decide(subject, options);',
+    // Plain records only: a null-prototype record, an array or a class instance takes E.decide.
+    '  if (options.asOf !== ctx.clockAsOf || !isPlainRecord(subject)) return E.decide(subject, options);',
     '  ctx.gen++;',
     '  ctx.subject = subject;',
     '  ctx.options = options;',
@@ -196,7 +195,7 @@ export function generateExplainer<Ctx>(
       const { code, result } = g.capture(() => {
         const body = g.explainBody(rule.body);
         // A rule's value is its body's, already recorded.
-        templates.push({ role: rule.role, fields: rule.fields, slot: slotOf(body.template), child: body.template });
+        templates.push({ role: rule.role, fields: rule.fields, slot: body.template.slot, child: body.template });
         return body.result;
       });
       lines.push('{');
@@ -233,6 +232,7 @@ function helpers<Ctx>(host: CodegenHost<Ctx>) {
     readOwn,
     plainRecord,
     objectPrototype: Object.prototype,
+    isPlainRecord,
     add: D.add,
     sub: D.sub,
     mul: D.mul,
@@ -329,7 +329,7 @@ class Generator<Ctx> {
     const inner = this.explainBody(item.body);
     if (!item.id) return inner;
     // An item's value is its body's, already recorded.
-    return { result: inner.result, template: { kind: 'item', fields: labelFields(labelled(item as A.Heading)), slot: slotOf(inner.template), child: inner.template } };
+    return { result: inner.result, template: { kind: 'item', fields: labelFields(labelled(item as A.Heading)), slot: inner.template.slot, child: inner.template } };
   }
 
   private explainCondition(e: A.Expression): { result: string; template: ExplainTemplate } {
@@ -373,7 +373,7 @@ class Generator<Ctx> {
         () => {
           const body = this.explainBody(decl.body);
           criterion.child = body.template;
-          criterion.slot = slotOf(body.template);
+          criterion.slot = body.template.slot;
           return body.result;
         },
         (result) => [`  ctx.criteria[${index}] = ${result};`, `  ctx.criterionGen[${index}] = ctx.gen;`, `  return ${result};`, '}'],
@@ -870,11 +870,6 @@ interface ExplainState {
   readonly criteria: Map<A.CriterionDecl, { name: string; criterion: CriterionTemplate }>;
 }
 
-/** The slot holding a node's value. */
-function slotOf(t: ExplainTemplate): number {
-  return t.slot;
-}
-
 /** Whether the interpreter's plain closure for an expression computes what its traced one would record: no comparison, let or criterion inside. */
 function recordsNothing(e: A.Expression, p: CheckedPolicy): boolean {
   const visit = (node: unknown): boolean => {
@@ -892,10 +887,6 @@ function recordsNothing(e: A.Expression, p: CheckedPolicy): boolean {
   return visit(e);
 }
 
-/** Comparisons are what explanations record: every binary operator but arithmetic (and `and`/`or`, handled apart). */
-function isComparison(op: A.BinaryOperator): boolean {
-  return op !== '+' && op !== '-' && op !== '*' && op !== '/' && op !== 'and' && op !== 'or';
-}
 
 /** A generated function's own state: locals declared at its top, and the subject fields it has read. */
 interface Scope {

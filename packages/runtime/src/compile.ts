@@ -30,9 +30,9 @@ import type {
   Labelled,
   Truth,
 } from './decision.js';
-import { ConversionFailure, convertValue, describeRaw, plainRecord, readOwn, type Converter } from './convert.js';
+import { ConversionFailure, convertValue, describeRaw, isPlainRecord, plainRecord, readOwn, type Converter } from './convert.js';
 import { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
-import { addComparison, comparisonTrace, decisionMaker, displayer, labelFields, labelled, lazyExplanation, truth, type DecisionMaker } from './explanation.js';
+import { addComparison, comparisonTrace, decisionMaker, displayer, isComparison, labelFields, labelled, lazyExplanation, truth, type DecisionMaker } from './explanation.js';
 import { generateExplainer, generateRules, type CodegenHost, type DecideEntry, type RulesFunction } from './codegen.js';
 
 type Fn = (ctx: EvalContext) => unknown;
@@ -337,7 +337,6 @@ class PolicyCompiler {
   /** Reset a context for a new subject; undefined when the as-of date is not a date. */
   private begin(ctx: EvalContext, subject: unknown, options: EvaluateOptions, depth: number): boolean {
     const asOf = options.asOf;
-    const clock = asOf === this.lastAsOf ? this.lastClock : this.clockFor(asOf);
     ctx.gen++;
     ctx.subject = subject;
     ctx.errors = NO_ERRORS;
@@ -347,6 +346,9 @@ class PolicyCompiler {
     ctx.options = options;
     ctx.depth = depth;
     ctx.steps = 0;
+    // The common case: the date this context's clock is for, no params, a plain record.
+    if (asOf === ctx.clockAsOf && this.paramConverters.length === 0 && isPlainRecord(subject)) return true;
+    const clock = asOf === this.lastAsOf ? this.lastClock : this.clockFor(asOf);
     if (!clock) {
       ctx.clockAsOf = NO_CLOCK;
       return false;
@@ -595,24 +597,7 @@ class PolicyCompiler {
     const explainer = explain ? this.explainerOf() : undefined;
     if (explain ? !explainer : !this.rulesFn) return undefined;
     const ctx = this.sharedEvaluate;
-    if (
-      this.paramConverters.length === 0 &&
-      options.asOf === ctx.clockAsOf &&
-      typeof subject === 'object' &&
-      subject !== null &&
-      (subject as { constructor?: unknown }).constructor === Object &&
-      Object.getPrototypeOf(subject) === Object.prototype
-    ) {
-      // begin() for the common case: the same date as the last call, a plain record, no params.
-      ctx.gen++;
-      ctx.subject = subject;
-      ctx.options = options;
-      ctx.depth = depth;
-      ctx.steps = 0;
-      ctx.failures = 0;
-      ctx.errors = NO_ERRORS;
-      ctx.errorPaths = undefined;
-    } else if (!this.begin(ctx, subject, options, depth) || ctx.subject === undefined || ctx.errors !== NO_ERRORS) return undefined;
+    if (!this.begin(ctx, subject, options, depth) || ctx.subject === undefined || ctx.errors !== NO_ERRORS) return undefined;
     const values = this.evaluateValues;
     let plain: unknown;
     let record: unknown[] | undefined;
@@ -1746,9 +1731,6 @@ function unique(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
-function isComparison(op: A.BinaryOperator): boolean {
-  return op !== '+' && op !== '-' && op !== '*' && op !== '/';
-}
 
 function compareResult(op: string, c: -1 | 0 | 1): boolean {
   return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;

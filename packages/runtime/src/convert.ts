@@ -31,13 +31,21 @@ export function readOwn(obj: object, name: string): unknown {
 }
 
 /**
+ * Whether a value is a record as JSON makes them: an object whose prototype is `Object.prototype`.
+ * Reading `constructor` first lets the engine fold the prototype check for a known shape (it is
+ * cheap then); an own `constructor` field or a null prototype just answers no.
+ */
+export function isPlainRecord(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && (v as { constructor?: unknown }).constructor === Object && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/**
  * A data object as a plain record. JSON data has `Object.prototype` (or none);
  * an object whose prototype was replaced (e.g. `Object.assign({}, {"__proto__": …})`)
  * is copied to its own properties, so that nothing inherited is read as data.
  */
 export function plainRecord(obj: object): object {
-  // The common case first: reading `constructor` lets the engine fold the prototype check for a known shape.
-  if ((obj as { constructor?: unknown }).constructor === Object && Object.getPrototypeOf(obj) === Object.prototype) return obj;
+  if (isPlainRecord(obj)) return obj;
   const proto = Object.getPrototypeOf(obj);
   if (proto === Object.prototype || proto === null) return obj;
   const copy: Record<string, unknown> = Object.create(null);

@@ -129,6 +129,11 @@ export function formatNumber(n: number): string {
   return sign + grouped + (frac ? '.' + frac : '');
 }
 
+/** Whether explanations record an operator's uses: every binary operator but arithmetic and `and`/`or`. */
+export function isComparison(op: A.BinaryOperator): boolean {
+  return op !== '+' && op !== '-' && op !== '*' && op !== '/' && op !== 'and' && op !== 'or';
+}
+
 /** How many comparisons one condition records in an explanation; the rest are counted. */
 export const MAX_RECORDED_COMPARISONS = 20;
 
