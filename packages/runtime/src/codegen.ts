@@ -27,7 +27,7 @@ import type * as A from '@bylaw/dsl';
 import type { CheckedPolicy, Type } from '@bylaw/dsl';
 import * as D from './values/decimal.js';
 import { dayFromCivil } from './values/calendar.js';
-import { ConversionFailure, isPlainRecord, plainRecord, readOwn, type Converter } from './convert.js';
+import { ConversionFailure, isPlainRecord, readOwn, type Converter } from './convert.js';
 import { displayer, isComparison, labelFields, labelled, type ConditionPart, type CriterionTemplate, type ExplainTemplate, type LabelFields, type RuleTemplate } from './explanation.js';
 
 /** What the generator needs from the interpreter it accelerates. */
@@ -230,7 +230,6 @@ function helpers<Ctx>(host: CodegenHost<Ctx>) {
       return v instanceof ConversionFailure ? host.fail(ctx, path, v.message) : v;
     },
     readOwn,
-    plainRecord,
     objectPrototype: Object.prototype,
     isPlainRecord,
     add: D.add,
