@@ -6,6 +6,9 @@
  * terminates: nested walks over data lists count as steps, a `during` window
  * cannot list more months than a list may hold, and data is never walked
  * deeper than the policy reads it.
+ *
+ * No test here times anything: a hang or a quadratic blow-up shows as a test
+ * running past its timeout (speed is measured by the benchmarks in bench/).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -79,9 +82,7 @@ describe('maxSourceLength: policy size', () => {
 
   it('the default rejects a 4 MB file before lexing it', () => {
     const text = ' '.repeat(4_000_001);
-    const t0 = performance.now();
     expect(parse(text).diagnostics.map((d) => d.code)).toEqual(['BYL4002']);
-    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });
 
@@ -139,9 +140,7 @@ describe('maxListLength: list length in data', () => {
 
   it('a window cannot list more months than a list may hold (no hang, no out-of-memory)', () => {
     const r = registries('s?: monthly number', 'sum(m.s during last 100000000 months) > 0');
-    const t0 = performance.now();
     const d = everyPath(r, { s: { '2023-01': 1 } });
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(d.outcome).toBe('undetermined');
     expect(d.dataErrors[0]!.message).toMatch(/window of 100000001 months; the limit is 100000/);
     expect(everyPath(registries('s?: monthly number', 'sum(m.s during last 24 months) >= 1'), { s: { '2023-01': 1 } }).outcome).toBe('undetermined');
@@ -176,10 +175,8 @@ describe('maxSteps: evaluation steps', () => {
   it('with the default limits the worst nesting the defaults allow still ends in seconds', () => {
     const r = registries('xs?: list of number  ys?: list of number', 'any(x in m.xs: x in m.ys)');
     const big = Array.from({ length: 100_000 }, (_, i) => i);
-    const t0 = performance.now();
     const d = r.fast.evaluate('t.p', { xs: big, ys: big.map((x) => -x - 1) }, { asOf });
     expect(d.dataErrors.map((e) => e.message)).toContain('evaluation took more than 10000000 steps');
-    expect(performance.now() - t0).toBeLessThan(20_000);
   }, 60_000);
 });
 
@@ -210,10 +207,8 @@ describe('data is never walked deeper than the policy reads it', () => {
     for (let i = 0; i < 100_000; i++) deep = { r: deep, a: 'x' };
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic['r'] = cyclic;
-    const t0 = performance.now();
     expect(() => everyPath(r, deep)).not.toThrow();
     expect(everyPath(r, cyclic).outcome).toBe('admitted');
-    expect(performance.now() - t0).toBeLessThan(2000);
   });
 });
 
@@ -239,9 +234,7 @@ describe('large policies and data within the limits never crash', () => {
 
   it('100,000 bad elements of a data list: one data error each, in linear time', () => {
     const r = registries('xs?: list of number', 'sum(m.xs) > 1 or count(x in m.xs where x > 1) > 0');
-    const t0 = performance.now();
     const d = everyPath(r, { xs: new Array(100_000).fill('x') });
-    expect(performance.now() - t0).toBeLessThan(15_000);
     expect(d.dataErrors.length).toBe(100_000);
   }, 60_000);
 });

@@ -236,3 +236,47 @@ decide {
     expect(apparel.priorities.find((x) => x.id === 'industry')?.met).toBe(false);
   });
 });
+
+describe('tables given as params', () => {
+  const p = load(`${header('test.tables')}
+enum Grade { A < B < C }
+type Merchant { industry: string  opened_on: date }
+subject merchant: Merchant
+placeholder due "截止日期": table string -> date
+placeholder grade_of "行业等级": table string -> Grade
+placeholder caps "门槛": table string -> number
+
+decide {
+  admit when merchant.opened_on <= due[merchant.industry]
+  prefer graded "等级": grade_of[merchant.industry] >= B
+  prefer capped "门槛": caps[merchant.industry] > 3
+}
+`);
+  const params = {
+    due: { 服饰: '2024-01-01', default: '2020-01-01' },
+    grade_of: { 服饰: 'C', 食品: 'A' },
+    caps: { 服饰: '7', 食品: 2 },
+  };
+
+  it('values of every type are read once, as checked with the params (dates and enum members too)', () => {
+    for (const [industry, outcome, graded, capped] of [
+      ['服饰', 'admitted', true, true],
+      ['食品', 'rejected', false, false],
+      ['其他', 'rejected', 'unknown', 'unknown'],
+    ] as const) {
+      const { plain, explained } = evaluateBoth(p, 'test.tables', { industry, opened_on: '2023-06-01' }, { asOf, params });
+      for (const d of [plain, explained]) {
+        expect(d.dataErrors, industry).toEqual([]);
+        expect(d.outcome, industry).toBe(outcome);
+        expect(d.priorities.map((x) => x.met), industry).toEqual([graded, capped]);
+      }
+      expect(decide(p, 'test.tables', { industry, opened_on: '2023-06-01' }, { asOf, params }).outcome).toBe(outcome);
+    }
+  });
+
+  it('a bad value in a params table is a data error at its row, reported once', () => {
+    const d = decide(p, 'test.tables', { industry: '服饰', opened_on: '2023-06-01' }, { asOf, params: { ...params, due: { 服饰: '2024-13-01' } } });
+    expect(d.outcome).toBe('undetermined');
+    expect(d.dataErrors).toEqual([{ path: 'params.due["服饰"]', message: 'expected a date YYYY-MM-DD, got "2024-13-01" (a string)' }]);
+  });
+});

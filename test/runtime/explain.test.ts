@@ -68,6 +68,30 @@ criterion silver "银牌" cites "银牌标准":
   });
 });
 
+describe('comparisons repeated inside an aggregation', () => {
+  const p = simplePolicy(`  xs: list of number`, `  admit when all of {\n    big "大": any(x in merchant.xs: x >= 40)\n    count(x in merchant.xs where x > 100) = 0\n  }`);
+
+  it('the first 19 are shown, then the latest; the ones between are counted', () => {
+    const xs = Array.from({ length: 30 }, (_, i) => i + 1);
+    const { explained } = evaluateBoth(p, 'test.p', { xs }, { asOf });
+    const condition = nodes(explained.explanation).find((n) => n.kind === 'condition')!;
+    expect(condition.comparisons!.map((c) => c.left)).toEqual([...Array.from({ length: 19 }, (_, i) => String(i + 1)), '30']);
+    expect(condition.comparisons![19]).toEqual({ text: 'x >= 40', operator: '>=', left: '30', right: '40', result: false, shortfall: '10 short' });
+    expect(condition.omittedComparisons).toBe(10);
+    // In the second condition the latest is the outermost comparison, which completes last.
+    const counted = nodes(explained.explanation).filter((n) => n.kind === 'condition')[1]!;
+    expect(counted.comparisons!.map((c) => `${c.text}: ${c.left}`).slice(18)).toEqual(['x > 100: 19', 'count(x in merchant.xs where x > 100) = 0: 0']);
+    expect(counted.omittedComparisons).toBe(11);
+  });
+
+  it('twenty or fewer are all shown, with nothing counted', () => {
+    const { explained } = evaluateBoth(p, 'test.p', { xs: [1, 50] }, { asOf });
+    const condition = nodes(explained.explanation).find((n) => n.kind === 'condition')!;
+    expect(condition.comparisons!.map((c) => `${c.text}: ${c.left}`)).toEqual(['x >= 40: 1', 'x >= 40: 50']);
+    expect(condition.omittedComparisons).toBeUndefined();
+  });
+});
+
 describe('exact decimals', () => {
   it('0.1 + 0.2 = 0.3 holds in a policy condition', () => {
     const p = simplePolicy('  x?: number', '  admit when 0.1 + 0.2 = 0.3');

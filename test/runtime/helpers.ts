@@ -31,7 +31,6 @@ export function header(id: string, opts: { version?: string; effective?: string;
 export function load(sources: readonly { path: string; text: string }[] | string): PolicyRegistry {
   const inputs = typeof sources === 'string' ? [{ path: 'inline.policy', text: sources }] : sources;
   const result = PolicyRegistry.fromSources(inputs);
-  interpreters.set(result.registry as PolicyRegistry, PolicyRegistry.fromSources(inputs, { codegen: false }).registry!);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (!result.registry || errors.length > 0) {
     const texts = new Map(inputs.map((i) => [i.path, i.text]));
@@ -39,6 +38,7 @@ export function load(sources: readonly { path: string; text: string }[] | string
       'policies do not check:\n' + errors.map((d) => renderDiagnostic(d, texts.get(d.file) ?? '')).join('\n\n'),
     );
   }
+  interpreters.set(result.registry, PolicyRegistry.fromSources(inputs, { codegen: false }).registry!);
   return result.registry;
 }
 

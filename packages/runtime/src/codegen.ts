@@ -17,7 +17,9 @@
  *
  * Coverage: the common shapes (field reads with type checks, comparisons,
  * and/or/not, membership in constant lists and data lists, lets, criteria,
- * combinators, sums of lists) are generated inline; every other expression
+ * combinators, aggregations with their variables, `where` and projections,
+ * `during` windows, rows of params tables) are generated inline (explaining
+ * code leaves aggregations and windows to the interpreter); every other expression
  * calls the interpreter's closure for that node, so the generated function
  * always computes exactly what the interpreter computes. Explaining code
  * does that only for expressions that record nothing (no comparison, let or
@@ -26,7 +28,7 @@
 import type * as A from '@bylaw/dsl';
 import type { CheckedPolicy, Type } from '@bylaw/dsl';
 import * as D from './values/decimal.js';
-import { dayFromCivil } from './values/calendar.js';
+import { dayFromCivil, formatMonthKey, monthKeyOfDay, monthsOfWindow, type Window } from './values/calendar.js';
 import { ConversionFailure, isPlainRecord, readOwn, type Converter } from './convert.js';
 import { displayer, isComparison, labelFields, labelled, type ConditionPart, type CriterionTemplate, type ExplainTemplate, type LabelFields, type RuleTemplate } from './explanation.js';
 
@@ -49,6 +51,11 @@ export interface CodegenHost<Ctx> {
   readonly maxSteps: number;
   /** An expression's text as explanations show it. */
   textOf(e: A.Expression): string;
+  /**
+   * The slot of an aggregation's variable in the interpreter's context (`ctx.vars`, `ctx.indices`),
+   * where generated loops put the element for interpreter closures inside them that read it.
+   */
+  variableSlot(e: A.AggregateExpr & { readonly variable: A.Identifier }): number;
 }
 
 /**
@@ -232,11 +239,39 @@ function helpers<Ctx>(host: CodegenHost<Ctx>) {
     readOwn,
     objectPrototype: Object.prototype,
     isPlainRecord,
+    monthKeys,
     add: D.add,
     sub: D.sub,
     mul: D.mul,
     div: D.div,
   };
+}
+
+/** The months of a window seen last at one `during`: windows are cached per clock, so this hits almost always. */
+interface MonthKeysCache {
+  window: Window | undefined;
+  keys: string[];
+}
+
+/** The month keys (`2023-06`) of a window, as the interpreter's `during` lists them; undefined when there are more than `max`. */
+function monthKeys(cache: MonthKeysCache, w: Window, max: number): string[] | undefined {
+  if (cache.window === w) return cache.keys;
+  const count = w.startDay > w.endDay ? 0 : monthKeyOfDay(w.endDay) - monthKeyOfDay(w.startDay) + 1;
+  if (!(count <= max)) return undefined;
+  cache.keys = monthsOfWindow(w).map(formatMonthKey);
+  cache.window = w;
+  return cache.keys;
+}
+
+/** An aggregation variable bound by a generated loop. */
+interface LoopVariable {
+  /** The local holding the element, and the one holding its index. */
+  readonly value: string;
+  readonly index: string;
+  /** Code for the data path of the aggregation's source (messages), or undefined when it has none generated code can build. */
+  readonly path: string | undefined;
+  /** Whether an interpreter closure inside the loop reads the variable (from `ctx.vars`). */
+  exported: boolean;
 }
 
 class Generator<Ctx> {
@@ -259,6 +294,9 @@ class Generator<Ctx> {
 
   /** How many places refer to each criterion (a criterion used once is inlined). */
   private readonly references = new Map<A.CriterionDecl, number>();
+
+  /** The aggregation variables of the loops being generated. */
+  private readonly variables = new Map<A.Identifier, LoopVariable>();
 
   constructor(
     private readonly host: CodegenHost<Ctx>,
@@ -299,7 +337,13 @@ class Generator<Ctx> {
 
   /** A list over the limits: the interpreter reports it (explaining code leaves the whole decision to it). */
   private overLimit(v: string, e: A.Expression): string {
-    return this.explain ? 'throw H.unknown;' : `${v} = ${this.k(this.host.closure(e))}(ctx);`;
+    return this.explain ? 'throw H.unknown;' : this.interpreted(v, e);
+  }
+
+  /** A statement computing `v` by the interpreter's closure for `e` (plain mode). */
+  private interpreted(v: string, e: A.Expression): string {
+    if (this.variables.size > 0) this.exportVariables(e);
+    return `${v} = ${this.k(this.host.closure(e))}(ctx);`;
   }
 
   /** A rule body, combinator or condition, with every item evaluated (explanations show each). */
@@ -440,6 +484,8 @@ class Generator<Ctx> {
     // Explaining code may leave to the interpreter only what records nothing: no comparison
     // (the interpreter's plain closure would not record it), no let or criterion.
     if (this.explain && !recordsNothing(e, this.host.policy)) throw new NotGenerated('an expression the explaining code cannot record');
+    // The interpreter's closure reads the variables of enclosing generated loops from the context.
+    if (this.variables.size > 0) this.exportVariables(e);
     const v = this.t();
     this.emit(`const ${v} = ${this.k(this.host.closure(e))}(ctx);`);
     return v;
@@ -556,6 +602,10 @@ class Generator<Ctx> {
       }
       case 'AggregateExpr':
         return this.aggregate(e);
+      case 'DuringExpr':
+        return this.during(e);
+      case 'IndexAccess':
+        return this.tableRow(e);
       default:
         return this.fallback(e);
     }
@@ -580,6 +630,8 @@ class Generator<Ctx> {
         return this.letRef(r.decl);
       case 'criterion':
         return this.criterionRef(r.decl);
+      case 'variable':
+        return this.variables.get(r.binder)?.value ?? this.fallback(e);
       default:
         return this.fallback(e);
     }
@@ -595,10 +647,53 @@ class Generator<Ctx> {
     return undefined;
   }
 
+  /**
+   * Code for the data path of a field chain, for messages, as the interpreter writes it:
+   * a constant from the subject (`m.shop.level`); from an aggregation variable, built from
+   * the loop indices when needed (`m.items[3].amount`). Undefined for other roots.
+   */
+  private pathCode(e: A.Expression): string | undefined {
+    const fixed = this.staticPath(e);
+    if (fixed !== undefined) return this.k(fixed);
+    if (e.kind === 'NameRef') {
+      const r = this.host.policy.names.get(e);
+      const loop = r?.kind === 'variable' ? this.variables.get(r.binder) : undefined;
+      return loop?.path === undefined ? undefined : `${loop.path} + "[" + ${loop.index} + "]"`;
+    }
+    if (e.kind === 'MemberAccess') {
+      const base = this.pathCode(e.object);
+      return base === undefined ? undefined : `${base} + ${jsString('.' + e.member.name)}`;
+    }
+    if (e.kind === 'DuringExpr') return this.pathCode(e.series);
+    return undefined;
+  }
+
+  /** Mark the loop variables an expression left to the interpreter reads: their loops put them in the context. */
+  private exportVariables(e: A.Expression): void {
+    const names = this.host.policy.names;
+    const visit = (node: unknown): void => {
+      if (typeof node !== 'object' || node === null) return;
+      if (Array.isArray(node)) {
+        for (const x of node) visit(x);
+        return;
+      }
+      if ((node as { kind?: string }).kind === 'NameRef') {
+        const r = names.get(node as A.NameRef);
+        if (r?.kind === 'variable') {
+          const loop = this.variables.get(r.binder);
+          if (loop) loop.exported = true;
+        }
+        return;
+      }
+      for (const [key, value] of Object.entries(node)) if (key !== 'span') visit(value);
+    };
+    visit(e);
+  }
+
   private member(e: A.MemberAccess): string {
     const r = this.host.policy.names.get(e);
     if (r?.kind === 'enumMember') return this.number(r.index);
-    const path = this.staticPath(e);
+    const path = this.pathCode(e);
     const objectType = this.typeOf(e.object);
     const field = objectType.kind === 'record' ? objectType.fields.get(e.member.name) : undefined;
     if (path === undefined || !field) return this.fallback(e);
@@ -607,7 +702,7 @@ class Generator<Ctx> {
     const key = jsString(e.member.name);
     const read = inherited.has(e.member.name) ? `H.readOwn(${obj}, ${key})` : `${obj}[${key}]`;
     const missing = field.decl.defaultValue ? this.defaultValue(field.decl.defaultValue) : 'undefined';
-    const slow = (raw: string) => `H.slow(${this.k(this.host.converter(field.type))}, ${raw}, ctx, ${this.k(path)})`;
+    const slow = (raw: string) => `H.slow(${this.k(this.host.converter(field.type))}, ${raw}, ctx, ${path})`;
     const known = obj === 'ctx.subject';
     if (known) {
       // A field of the subject is read and checked once per generated function, where first needed.
@@ -650,6 +745,7 @@ class Generator<Ctx> {
         break;
       }
       case 'record':
+      case 'monthly':
         this.emit(`else if (typeof ${v} !== "object" || Array.isArray(${v}) || Object.getPrototypeOf(${v}) !== H.objectPrototype) ${v} = ${slow(v)};`);
         break;
       case 'list':
@@ -704,7 +800,7 @@ class Generator<Ctx> {
     if (op === 'ends with' && lt.kind === 'string' && rt.kind === 'string') return this.strict(e, (a, b) => `${a}.endsWith(${b})`);
     if ((op === 'in' || op === 'not in') && rt.kind === 'list' && this.host.isRawData(e.right)) {
       const el = rt.element;
-      const path = this.staticPath(e.right);
+      const path = this.pathCode(e.right);
       if (path !== undefined && (el.kind === 'string' || el.kind === 'number' || el.kind === 'enum')) return this.inDataList(e, el, path, op === 'not in');
     }
     if (lt.kind === 'number' && rt.kind === 'number' && (op === '+' || op === '-' || op === '*' || op === '/')) {
@@ -763,7 +859,7 @@ class Generator<Ctx> {
       `      let ${x} = ${list}[${i}];`,
       `      if (typeof ${x} === "${jsType}"${el.kind === 'number' ? ` && ${x} - ${x} === 0` : el.kind === 'enum' ? ` && ${this.k(el.byDataValue)}.has(${x})` : ''}) { if (${match}) { ${v} = true; break; } continue; }`,
       `      if (${x} === undefined || ${x} === null) { ${unknown} = true; continue; }`,
-      `      ${x} = H.slow(${convert}, ${x}, ctx, ${this.k(path)} + "[" + ${i} + "]");`,
+      `      ${x} = H.slow(${convert}, ${x}, ctx, ${path} + "[" + ${i} + "]");`,
       `      if (${x} === undefined) ${unknown} = true; else if (${x} === ${a}) { ${v} = true; break; }`,
       '    }',
       `    if (${v} === false && ${unknown}) ${v} = undefined;`,
@@ -821,11 +917,10 @@ class Generator<Ctx> {
     const sourceType = this.typeOf(e.source);
     const simpleSum =
       e.fn === 'sum' && !e.variable && !e.filter && !e.projection && sourceType.kind === 'list' && sourceType.element.kind === 'number';
-    if (!simpleSum || !this.host.isRawData(e.source)) return this.fallback(e);
+    const path = this.pathCode(e.source);
+    if (!simpleSum || !this.host.isRawData(e.source) || path === undefined) return this.aggregateLoop(e);
     // sum(list of numbers from data): each element checked as it is added.
     const list = this.expr(e.source);
-    const path = this.staticPath(e.source);
-    if (path === undefined) return this.fallback(e);
     const v = this.t();
     const i = this.t();
     const x = this.t();
@@ -846,13 +941,181 @@ class Generator<Ctx> {
       `  for (let ${i} = 0; ${i} < ${list}.length; ${i}++) {`,
       `    let ${x} = ${list}[${i}];`,
       `    if (${x} === undefined || ${x} === null) { ${unknown} = true; continue; }`,
-      `    if (typeof ${x} !== "number" || ${x} - ${x} !== 0) { ${x} = H.slow(${convert}, ${x}, ctx, ${this.k(path)} + "[" + ${i} + "]"); if (${x} === undefined) { ${unknown} = true; continue; } }`,
+      `    if (typeof ${x} !== "number" || ${x} - ${x} !== 0) { ${x} = H.slow(${convert}, ${x}, ctx, ${path} + "[" + ${i} + "]"); if (${x} === undefined) { ${unknown} = true; continue; } }`,
       `    if (${v} === undefined) continue;`,
       `    if (${exact} && Number.isInteger(${x})) { const ${sum} = ${v} + ${x}; if (${sum} <= 9007199254740991 && ${sum} >= -9007199254740991) { ${v} = ${sum}; continue; } }`,
       `    ${v} = H.add(${v}, ${x});`,
       `    ${exact} = Number.isSafeInteger(${v});`,
       '  }',
       `  if (${unknown}) ${v} = undefined;`,
+      '}',
+    );
+    return v;
+  }
+
+  /**
+   * `table[key]` for a table given as a param or placeholder with string keys: the row, else the
+   * `default` row, else unknown. Such a table was checked when the params were read (its values
+   * converted, into an object without prototype, so indexing it reads own rows only); a literal
+   * table (a param's default) is a Map, which the interpreter reads.
+   */
+  private tableRow(e: A.IndexAccess): string {
+    const objectType = this.typeOf(e.object);
+    const r = e.object.kind === 'NameRef' ? this.host.policy.names.get(e.object) : undefined;
+    if (this.explain || objectType.kind !== 'table' || objectType.key.kind !== 'string' || (r?.kind !== 'param' && r?.kind !== 'placeholder')) return this.fallback(e);
+    const table = this.expr(e.object);
+    const key = this.expr(e.index);
+    const v = this.t();
+    const row = this.t();
+    this.emit(
+      `let ${v};`,
+      `if (${table} !== undefined && ${key} !== undefined) {`,
+      `  if (${table} instanceof Map) ${this.interpreted(v, e)}`,
+      `  else { let ${row} = ${table}[${key}]; if (${row} === undefined) ${row} = ${table}["default"]; ${v} = ${row} === null ? undefined : ${row}; }`,
+      '}',
+    );
+    return v;
+  }
+
+  /**
+   * `series during window`: the values of the window's months in order, each checked, a month the
+   * data does not give unknown — the interpreter's list, made inline. A window of more months than
+   * a list may have is left to the interpreter, which reports it.
+   */
+  private during(e: A.DuringExpr): string {
+    const seriesType = this.typeOf(e.series);
+    const path = this.pathCode(e.series);
+    if (this.explain || seriesType.kind !== 'monthly' || path === undefined) return this.fallback(e);
+    const series = this.expr(e.series);
+    const window = this.expr(e.period);
+    const v = this.t();
+    const keys = this.t();
+    const i = this.t();
+    const key = this.t();
+    const x = this.t();
+    const cache: MonthKeysCache = { window: undefined, keys: [] };
+    const element = this.capture(() => {
+      const convert = this.k(this.host.converter(seriesType.element));
+      const slow = (value: string) => `H.slow(${convert}, ${value}, ctx, ${path} + "[\\"" + ${key} + "\\"]")`;
+      this.readField(x, `${series}[${key}]`, true, 'undefined', seriesType.element, slow, series);
+      return x;
+    });
+    this.emit(
+      `let ${v};`,
+      `if (${series} !== undefined && ${window} !== undefined) {`,
+      `  const ${keys} = H.monthKeys(${this.k(cache)}, ${window}, ${this.host.maxListLength});`,
+      `  if (${keys} === undefined) ${this.overLimit(v, e)}`,
+      '  else {',
+      `    ${v} = new Array(${keys}.length);`,
+      `    for (let ${i} = 0; ${i} < ${keys}.length; ${i}++) {`,
+      `      const ${key} = ${keys}[${i}];`,
+      element.code,
+      `      ${v}[${i}] = ${x};`,
+      '    }',
+      '  }',
+      '}',
+    );
+    return v;
+  }
+
+  /**
+   * An aggregation (`count`, `sum`, `min`, `max`, `any`, `all`) over a list, with or without a
+   * variable, `where` and a projection, as one loop computing exactly what the interpreter's
+   * closure computes: every element visited (no early exit, so every data error is recorded),
+   * elements from data checked as they are read, the length counted as steps, a list over the
+   * limits left to the interpreter (which reports it). Explaining code leaves aggregations to
+   * the interpreter (it records comparisons per element).
+   */
+  private aggregateLoop(e: A.AggregateExpr): string {
+    const sourceType = this.typeOf(e.source);
+    const elementType = sourceType.kind === 'list' ? sourceType.element : undefined;
+    const valueType = e.projection ? this.typeOf(e.projection) : elementType;
+    const raw = this.host.isRawData(e.source);
+    const path = this.pathCode(e.source);
+    const numeric = (t: Type | undefined) => t?.kind === 'number' || t?.kind === 'date' || t?.kind === 'datetime' || t?.kind === 'enum';
+    if (
+      this.explain ||
+      !elementType ||
+      (raw && path === undefined) ||
+      (e.fn === 'sum' && valueType?.kind !== 'number') ||
+      ((e.fn === 'min' || e.fn === 'max') && !numeric(valueType))
+    ) {
+      return this.fallback(e);
+    }
+    const list = this.expr(e.source);
+    const v = this.t();
+    const i = this.t();
+    const x = this.t();
+    const unknown = this.t();
+    const acc = this.t();
+    const seenFalse = this.t();
+    const loop: LoopVariable = { value: x, index: i, path, exported: false };
+    // Known to the interpreter before any closure inside the loop is made (its data paths start there).
+    const slot = e.variable ? this.host.variableSlot(e as A.AggregateExpr & { variable: A.Identifier }) : undefined;
+    if (e.variable) this.variables.set(e.variable, loop);
+    // The element, checked when it comes from data (a missing one is unknown).
+    const element = this.capture(() => {
+      if (raw) {
+        const convert = this.k(this.host.converter(elementType));
+        const slow = (value: string) => `H.slow(${convert}, ${value}, ctx, ${path} + "[" + ${i} + "]")`;
+        this.readField(x, `${list}[${i}]`, true, 'undefined', elementType, slow, list);
+      } else this.emit(`const ${x} = ${list}[${i}];`);
+      return x;
+    });
+    const sum = this.t();
+    const body = this.capture(() => {
+      if (e.filter) {
+        const keep = this.expr(e.filter);
+        this.emit(`if (${keep} === false) continue;`, `if (${keep} === undefined) { ${unknown} = true; continue; }`);
+      }
+      const value = e.projection ? this.expr(e.projection) : x;
+      switch (e.fn) {
+        case 'count':
+          this.emit(e.projection ? `if (${value} === undefined) ${unknown} = true; else if (${value} === true) ${acc}++;` : `${acc}++;`);
+          break;
+        case 'sum':
+          // Plain addition while it is exact (safe integers), exact decimal arithmetic otherwise.
+          this.emit(
+            `if (${value} === undefined) ${unknown} = true;`,
+            `else if (${acc} !== undefined) { const ${sum} = ${acc} + ${value}; ${acc} = Number.isSafeInteger(${sum}) && Number.isSafeInteger(${value}) && Number.isSafeInteger(${acc}) ? ${sum} : H.add(${acc}, ${value}); }`,
+          );
+          break;
+        case 'min':
+        case 'max':
+          this.emit(
+            `if (${value} === undefined) ${unknown} = true;`,
+            `else if (${acc} === undefined || ${value} ${e.fn === 'min' ? '<' : '>'} ${acc}) ${acc} = ${value};`,
+          );
+          break;
+        case 'any':
+        case 'all':
+          this.emit(`if (${value} === undefined) ${unknown} = true;`, `else if (${value}) ${acc} = true;`, `else ${seenFalse} = true;`);
+          break;
+      }
+      return value;
+    });
+    if (e.variable) this.variables.delete(e.variable);
+    const start = e.fn === 'count' || e.fn === 'sum' ? '0' : e.fn === 'any' || e.fn === 'all' ? 'false' : 'undefined';
+    const result = {
+      count: `${unknown} ? undefined : ${acc}`,
+      sum: `${unknown} ? undefined : ${acc}`,
+      min: `${unknown} ? undefined : ${acc}`,
+      max: `${unknown} ? undefined : ${acc}`,
+      any: `${acc} ? true : ${unknown} ? undefined : false`,
+      all: `${seenFalse} ? false : ${unknown} ? undefined : true`,
+    }[e.fn];
+    this.emit(
+      `let ${v};`,
+      `if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || (ctx.steps += ${list}.length) > ${this.host.maxSteps})) ${this.overLimit(v, e)}`,
+      `else if (${list} !== undefined) {`,
+      `  let ${unknown} = false, ${acc} = ${start}, ${seenFalse} = false;`,
+      `  for (let ${i} = 0; ${i} < ${list}.length; ${i}++) {`,
+      element.code,
+      // Where the interpreter's closures inside the loop read the element and its index.
+      loop.exported ? `ctx.vars[${slot}] = ${x}; ctx.indices[${slot}] = ${i};` : [],
+      body.code,
+      '  }',
+      `  ${v} = ${result};`,
       '}',
     );
     return v;

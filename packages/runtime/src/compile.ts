@@ -32,7 +32,7 @@ import type {
 } from './decision.js';
 import { ConversionFailure, convertValue, describeRaw, isPlainRecord, plainRecord, readOwn, type Converter } from './convert.js';
 import { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
-import { addComparison, comparisonTrace, decisionMaker, displayer, isComparison, labelFields, labelled, lazyExplanation, truth, type DecisionMaker } from './explanation.js';
+import { comparisonTrace, decisionMaker, MAX_RECORDED_COMPARISONS, displayer, isComparison, labelFields, labelled, lazyExplanation, truth, type DecisionMaker } from './explanation.js';
 import { generateExplainer, generateRules, type CodegenHost, type DecideEntry, type RulesFunction } from './codegen.js';
 
 type Fn = (ctx: EvalContext) => unknown;
@@ -61,6 +61,11 @@ interface Trace {
   /** The node whose children are being evaluated. */
   stack: ExplanationNode[];
   criterionNodes: Map<number, ExplanationNode>;
+  /**
+   * For a condition whose comparisons are full (inside aggregations): its latest comparison,
+   * made when the condition ends (it takes the last place; the ones between are only counted).
+   */
+  latest: Map<ExplanationNode, () => ComparisonTrace>;
 }
 
 /** Per-evaluation state. */
@@ -556,6 +561,10 @@ class PolicyCompiler {
       maxListLength: this.limits.maxListLength,
       maxSteps: this.limits.maxSteps,
       textOf: (e) => this.textOf(e),
+      variableSlot: (e) => {
+        this.aggregateSources.set(e.variable, e.source);
+        return this.varSlot(e.variable);
+      },
     };
   }
 
@@ -657,7 +666,7 @@ class PolicyCompiler {
 
   private run(ctx: EvalContext, explain: boolean): Decision {
     if (explain) {
-      ctx.trace = { unknowns: [], stack: [], criterionNodes: new Map() };
+      ctx.trace = { unknowns: [], stack: [], criterionNodes: new Map(), latest: new Map() };
       ctx.errorPaths = new Set(ctx.errors.map((e) => e.path));
       for (const r of this.bodies) r.traced ??= this.body(r.body!, true);
     }
@@ -880,6 +889,12 @@ class PolicyCompiler {
       const mark = trace.unknowns.length;
       const v = f(ctx);
       trace.stack.pop();
+      const latest = trace.latest.get(node);
+      if (latest) {
+        // The latest comparison is the outermost (it completes last): it takes the last place.
+        node.comparisons![MAX_RECORDED_COMPARISONS - 1] = latest();
+        trace.latest.delete(node);
+      }
       node.result = truth(v);
       if (v === undefined) setUnknown(node, trace.unknowns.slice(mark));
       return v;
@@ -1226,7 +1241,6 @@ class PolicyCompiler {
     const key = this.expr(e.index, traced);
     if (objectType.kind === 'table') {
       const keyType = objectType.key;
-      const convert = this.converter(objectType.value);
       const tableName = this.textOf(e.object);
       return (ctx) => {
         const table = object(ctx);
@@ -1240,7 +1254,8 @@ class PolicyCompiler {
           const name = keyType.kind === 'enum' ? enumDataValue(keyType, k as number) : String(k);
           let raw = readOwn(table as object, name);
           if (raw === undefined) raw = readOwn(table as object, 'default');
-          if (raw !== undefined && raw !== null) return convert(raw, ctx, () => `${tableName}[${JSON.stringify(name)}]`);
+          // A table from params: its values were checked when the params were read (readParams).
+          if (raw !== undefined && raw !== null) return raw;
         }
         if (ctx.trace) ctx.trace.unknowns.push(`${tableName}[${JSON.stringify(keyType.kind === 'enum' ? enumDataValue(keyType, k as number) : k)}]`);
         return undefined;
@@ -1349,7 +1364,13 @@ class PolicyCompiler {
       const b = right(ctx);
       const v = a === undefined || b === undefined ? undefined : compute(a, b, ctx);
       const node = ctx.trace!.stack.at(-1);
-      if (node?.comparisons) addComparison(node, comparisonTrace(text, op, a, b, v, lt, showLeft, showRight));
+      const list = node?.comparisons;
+      if (list && list.length < MAX_RECORDED_COMPARISONS) list.push(comparisonTrace(text, op, a, b, v, lt, showLeft, showRight));
+      else if (list) {
+        // Full (a comparison repeated per element): count it, and keep it as the latest, shown only if no later one comes.
+        node!.omittedComparisons = (node!.omittedComparisons ?? 0) + 1;
+        ctx.trace!.latest.set(node!, () => comparisonTrace(text, op, a, b, v, lt, showLeft, showRight));
+      }
       return v;
     };
   }
