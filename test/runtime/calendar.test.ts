@@ -118,6 +118,13 @@ describe('datetimes in the policy time zone', () => {
     expect(decide(p, 'test.p', { paid_at: '2023-09-30T23:59:59' }, { asOf: '2023-11-05' }).outcome).toBe('rejected');
   });
 
+  it('before 1991 Shanghai had summer time: 1988-07-01T00:30 there is 1988-06-30T15:30Z (UTC+9)', () => {
+    const q = simplePolicy('  paid_at: datetime', '  admit when merchant.paid_at >= 1988-07-01T00:30');
+    expect(decide(q, 'test.p', { paid_at: '1988-06-30T15:30:00Z' }, { asOf: '2023-11-05' }).outcome).toBe('admitted');
+    expect(decide(q, 'test.p', { paid_at: '1988-06-30T15:29:59Z' }, { asOf: '2023-11-05' }).outcome).toBe('rejected');
+    expect(decide(q, 'test.p', { paid_at: '1988-07-01T00:30:00' }, { asOf: '2023-11-05' }).outcome).toBe('admitted');
+  });
+
   it('an explanation shows datetimes in the policy zone', () => {
     const d = p.evaluate('test.p', { paid_at: '2023-09-30T17:00:00Z' }, { asOf: '2023-11-05', explain: true });
     const c = comparisons(d.explanation).find((x) => x.operator === '>=');

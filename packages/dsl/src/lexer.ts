@@ -41,16 +41,23 @@ function identifierStartHints(): number[] {
 }
 
 const keywordTokens: TokenType[] = [];
-/** A reserved word; it may still serve as a field name (after `.` and in record fields). */
+/** Each keyword's token by its text. */
+const keywordByText = new Map<string, TokenType>();
+/**
+ * A reserved word; it may still serve as a field name (after `.` and in record fields).
+ * The lexer matches it as a name, and {@link tokenize} gives a name whose text is a
+ * keyword the keyword's type: one pattern instead of one per keyword makes the lexer
+ * quicker to build and to run, and `datetime` or `andy` can never split.
+ */
 const keyword = (word: string): TokenType => {
   const token = createToken({
     name: word[0]!.toUpperCase() + word.slice(1),
-    pattern: word,
+    pattern: Lexer.NA,
     label: `'${word}'`,
-    longer_alt: Identifier,
     categories: [NameLike],
   });
   keywordTokens.push(token);
+  keywordByText.set(word, token);
   return token;
 };
 
@@ -146,6 +153,7 @@ export const LineComment = createToken({
   name: 'LineComment',
   pattern: /\/\/[^\n\r]*/,
   group: 'comments',
+  line_breaks: false,
 });
 export const BlockComment = createToken({
   name: 'BlockComment',
@@ -164,61 +172,66 @@ export const StringLiteral = createToken({
   name: 'StringLiteral',
   pattern: /"(?:[^"\\\n\r]|\\.)*"/,
   label: 'a string',
+  line_breaks: false,
 });
 /** A string with no closing quote before the end of the line. */
 export const UnterminatedString = createToken({
   name: 'UnterminatedString',
   pattern: /"(?:[^"\\\n\r]|\\.)*/,
   group: 'errors',
+  line_breaks: false,
 });
 export const DateTimeLiteral = createToken({
   name: 'DateTimeLiteral',
   pattern: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?/,
   label: 'a datetime',
+  line_breaks: false,
 });
 export const DateLiteral = createToken({
   name: 'DateLiteral',
   pattern: /\d{4}-\d{2}-\d{2}/,
   label: 'a date',
+  line_breaks: false,
 });
 export const NumberLiteral = createToken({
   name: 'NumberLiteral',
   pattern: /\d[\d_]*(?:\.\d[\d_]*)?(?:万|亿|%)?/,
   label: 'a number',
+  line_breaks: false,
 });
 
-export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: "'->'" });
-export const LessEqual = createToken({ name: 'LessEqual', pattern: /<=/, label: "'<='" });
-export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: />=/, label: "'>='" });
-export const NotEqual = createToken({ name: 'NotEqual', pattern: /!=/, label: "'!='" });
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: "'->'", line_breaks: false });
+export const LessEqual = createToken({ name: 'LessEqual', pattern: /<=/, label: "'<='", line_breaks: false });
+export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: />=/, label: "'>='", line_breaks: false });
+export const NotEqual = createToken({ name: 'NotEqual', pattern: /!=/, label: "'!='", line_breaks: false });
 /** `==` is accepted as a common slip for `=` and reported with a hint by the checker. */
-export const DoubleEqual = createToken({ name: 'DoubleEqual', pattern: /==/, label: "'=='" });
-export const Equal = createToken({ name: 'Equal', pattern: /=/, label: "'='" });
-export const Less = createToken({ name: 'Less', pattern: /</, label: "'<'" });
-export const Greater = createToken({ name: 'Greater', pattern: />/, label: "'>'" });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'" });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'" });
-export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'" });
-export const Slash = createToken({ name: 'Slash', pattern: /\//, label: "'/'" });
-export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('" });
-export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'" });
+export const DoubleEqual = createToken({ name: 'DoubleEqual', pattern: /==/, label: "'=='", line_breaks: false });
+export const Equal = createToken({ name: 'Equal', pattern: /=/, label: "'='", line_breaks: false });
+export const Less = createToken({ name: 'Less', pattern: /</, label: "'<'", line_breaks: false });
+export const Greater = createToken({ name: 'Greater', pattern: />/, label: "'>'", line_breaks: false });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'", line_breaks: false });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'", line_breaks: false });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'", line_breaks: false });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: "'/'", line_breaks: false });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('", line_breaks: false });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'", line_breaks: false });
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: "'{'" });
-export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: "'}'" });
-export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: "'['" });
-export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: "']'" });
-export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
-export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'" });
-export const Dot = createToken({ name: 'Dot', pattern: /\./, label: "'.'" });
-export const Question = createToken({ name: 'Question', pattern: /\?/, label: "'?'" });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: "'}'", line_breaks: false });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: "'['", line_breaks: false });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: "']'", line_breaks: false });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','", line_breaks: false });
+export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'", line_breaks: false });
+export const Dot = createToken({ name: 'Dot', pattern: /\./, label: "'.'", line_breaks: false });
+export const Question = createToken({ name: 'Question', pattern: /\?/, label: "'?'", line_breaks: false });
 
 // Full-width punctuation, common when typing Chinese, is read as its ASCII
 // twin (so the parser recovers cleanly) and reported once by `parse`.
-export const FullWidthColon = createToken({ name: 'FullWidthColon', pattern: /：/, categories: [Colon], label: "'：'" });
-export const FullWidthComma = createToken({ name: 'FullWidthComma', pattern: /，/, categories: [Comma], label: "'，'" });
-export const FullWidthLParen = createToken({ name: 'FullWidthLParen', pattern: /（/, categories: [LParen], label: "'（'" });
-export const FullWidthRParen = createToken({ name: 'FullWidthRParen', pattern: /）/, categories: [RParen], label: "'）'" });
+export const FullWidthColon = createToken({ name: 'FullWidthColon', pattern: /：/, categories: [Colon], label: "'：'", line_breaks: false });
+export const FullWidthComma = createToken({ name: 'FullWidthComma', pattern: /，/, categories: [Comma], label: "'，'", line_breaks: false });
+export const FullWidthLParen = createToken({ name: 'FullWidthLParen', pattern: /（/, categories: [LParen], label: "'（'", line_breaks: false });
+export const FullWidthRParen = createToken({ name: 'FullWidthRParen', pattern: /）/, categories: [RParen], label: "'）'", line_breaks: false });
 /** A string in curly quotes “…”: read as a string, reported once. */
-export const CurlyQuotedString = createToken({ name: 'CurlyQuotedString', pattern: /“[^”\n\r]*”/, categories: [StringLiteral], label: 'a string' });
+export const CurlyQuotedString = createToken({ name: 'CurlyQuotedString', pattern: /“[^”\n\r]*”/, categories: [StringLiteral], label: 'a string', line_breaks: false });
 /** Full-width tokens and the ASCII character each stands for. */
 export const fullWidthTokens: ReadonlyMap<TokenType, string> = new Map([
   [FullWidthColon, ':'],
@@ -266,9 +279,9 @@ export const allTokens: readonly TokenType[] = [
   FullWidthLParen,
   FullWidthRParen,
   CurlyQuotedString,
-  // A keyword that is a prefix of another ('date' of 'datetime') must come after it.
-  ...[...keywordTokens].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length),
   Identifier,
+  // Not matched by the lexer: names given their type by tokenize().
+  ...keywordTokens,
   NameLike,
 ];
 
@@ -296,6 +309,15 @@ export interface TokenizeResult {
 /** Split source text into tokens. Never throws. */
 export function tokenize(text: string): TokenizeResult {
   const result = theLexer().tokenize(text);
+  const name = Identifier.tokenTypeIdx;
+  for (const token of result.tokens) {
+    if (token.tokenTypeIdx !== name) continue;
+    const k = keywordByText.get(token.image);
+    if (k !== undefined) {
+      token.tokenType = k;
+      token.tokenTypeIdx = k.tokenTypeIdx!;
+    }
+  }
   return {
     tokens: result.tokens,
     comments: result.groups['comments'] ?? [],

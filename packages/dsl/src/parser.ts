@@ -732,7 +732,15 @@ class PolicyParser extends EmbeddedActionsParser {
   });
 
   private headedWithBody<K extends 'ExcludeRule' | 'TierRule' | 'OutcomeRule' | 'PreferRule'>(kind: K, kw: IToken) {
-    const r = this.SUBRULE(this.headedRule);
+    // One occurrence index per alternative of decisionRule (Chevrotain tells the uses of a subrule apart by it).
+    const r =
+      kind === 'ExcludeRule'
+        ? this.SUBRULE(this.headedRule)
+        : kind === 'TierRule'
+          ? this.SUBRULE1(this.headedRule)
+          : kind === 'OutcomeRule'
+            ? this.SUBRULE2(this.headedRule)
+            : this.SUBRULE3(this.headedRule);
     return this.ACTION(() => ({ kind, span: spanOf(kw, r.body.span), ...r.h, body: r.body })) as Extract<
       A.DecisionRule,
       { kind: K }

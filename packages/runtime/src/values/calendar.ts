@@ -250,7 +250,9 @@ interface ZoneRules {
   /** Offset in minutes for `±HH:MM` zones. */
   readonly fixed: number | undefined;
   readonly isShanghai: boolean;
-  readonly formatter: Intl.DateTimeFormat | undefined;
+  /** The IANA name, for the Intl formatter, made when first needed. */
+  readonly zone: string;
+  formatter: Intl.DateTimeFormat | undefined;
   /** One-entry memo of the last Intl answer (instants recur within an evaluation). */
   memoMs: number;
   memoOffset: number;
@@ -276,27 +278,34 @@ function makeRules(zone: string): ZoneRules | undefined {
     // version, whatever its Intl happens to accept.
     const fixed = zone.length === 6 ? parseOffset(zone, 0) : undefined;
     if (fixed === undefined) return undefined;
-    return { fixed, isShanghai: false, formatter: undefined, memoMs: NaN, memoOffset: 0 };
+    return { fixed, isShanghai: false, zone, formatter: undefined, memoMs: NaN, memoOffset: 0 };
   }
+  // The default zone: no Intl formatter (its first one costs ~15 ms of ICU set-up) until an
+  // instant before 1991 needs one.
+  if (zone === 'Asia/Shanghai') return { fixed: undefined, isShanghai: true, zone, formatter: undefined, memoMs: NaN, memoOffset: 0 };
   let formatter: Intl.DateTimeFormat;
   try {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    formatter = newFormatter(zone);
   } catch {
     return undefined;
   }
   // The resolved name is canonical, so `asia/shanghai` and aliases such as
   // `PRC` share the fast path.
   const isShanghai = formatter.resolvedOptions().timeZone === 'Asia/Shanghai';
-  return { fixed: undefined, isShanghai, formatter, memoMs: NaN, memoOffset: 0 };
+  return { fixed: undefined, isShanghai, zone, formatter, memoMs: NaN, memoOffset: 0 };
+}
+
+function newFormatter(zone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
 }
 
 /** Cached rules of a zone; undefined for an invalid zone (not cached). */
@@ -368,7 +377,7 @@ function offsetOf(rules: ZoneRules, utcMs: number): number {
   if (rules.fixed !== undefined) return rules.fixed;
   if (rules.isShanghai && utcMs >= SHANGHAI_STABLE_FROM_MS) return SHANGHAI_OFFSET;
   if (utcMs === rules.memoMs) return rules.memoOffset;
-  const offset = intlOffsetMinutes(rules.formatter!, utcMs);
+  const offset = intlOffsetMinutes((rules.formatter ??= newFormatter(rules.zone)), utcMs);
   rules.memoMs = utcMs;
   rules.memoOffset = offset;
   return offset;
