@@ -66,6 +66,8 @@ interface Trace {
    * made when the condition ends (it takes the last place; the ones between are only counted).
    */
   latest: Map<ExplanationNode, () => ComparisonTrace>;
+  /** Whether comparisons are recorded (not when the trace only finds which unknowns decide). */
+  readonly comparisons: boolean;
 }
 
 /** Per-evaluation state. */
@@ -591,7 +593,7 @@ class PolicyCompiler {
       // Rare path: find exactly which unknowns decide it.
       const again = this.newContext();
       this.begin(again, subject, options, depth);
-      const traced = this.run(again, true);
+      const traced = this.run(again, true, false);
       return { ...decision, unknown: traced.unknown };
     }
     return decision;
@@ -664,9 +666,14 @@ class PolicyCompiler {
     };
   }
 
-  private run(ctx: EvalContext, explain: boolean): Decision {
+  /**
+   * Evaluate with the interpreter; `explain` traces (explanation nodes, and the unknowns that
+   * decide), `comparisons: false` leaves the comparisons out of the trace when only its unknowns
+   * are wanted.
+   */
+  private run(ctx: EvalContext, explain: boolean, comparisons = true): Decision {
     if (explain) {
-      ctx.trace = { unknowns: [], stack: [], criterionNodes: new Map(), latest: new Map() };
+      ctx.trace = { unknowns: [], stack: [], criterionNodes: new Map(), latest: new Map(), comparisons };
       ctx.errorPaths = new Set(ctx.errors.map((e) => e.path));
       for (const r of this.bodies) r.traced ??= this.body(r.body!, true);
     }
@@ -1363,6 +1370,7 @@ class PolicyCompiler {
       const a = left(ctx);
       const b = right(ctx);
       const v = a === undefined || b === undefined ? undefined : compute(a, b, ctx);
+      if (!ctx.trace!.comparisons) return v;
       const node = ctx.trace!.stack.at(-1);
       const list = node?.comparisons;
       if (list && list.length < MAX_RECORDED_COMPARISONS) list.push(comparisonTrace(text, op, a, b, v, lt, showLeft, showRight));
