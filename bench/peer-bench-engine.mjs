@@ -11,8 +11,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const meta = {
   name: 'Bylaw',
   version: '0.1.0',
-  notes: 'bench/harness/*.policy checked and compiled once; decide() per merchant (outcome only, no explanation)',
+  notes:
+    'bench/harness/*.policy checked and compiled once; decide() per merchant (outcome only, no explanation); ' +
+    'the result is one of four frozen {admitted, silver} objects, as Bylaw shares one frozen plain decision per outcome',
 };
+
+// Results are interned, like Bylaw's own plain decisions: nothing is allocated per merchant. (With a
+// fresh object per call, whether the harness's pass loop could drop that allocation depended on when
+// V8 optimised the loop, and a third of runs were ~20% slower; see docs/performance.md.)
+const RESULTS = [
+  Object.freeze({ admitted: false, silver: false }),
+  Object.freeze({ admitted: true, silver: false }),
+  Object.freeze({ admitted: false, silver: true }),
+  Object.freeze({ admitted: true, silver: true }),
+];
 
 let admission;
 let silver;
@@ -26,8 +38,7 @@ export function prepare() {
 }
 
 export function evaluate(merchant) {
-  return {
-    admitted: admission.decide(merchant, options).outcome === 'admitted',
-    silver: silver.decide(merchant, options).outcome === 'admitted',
-  };
+  const admitted = admission.decide(merchant, options).outcome === 'admitted' ? 1 : 0;
+  const isSilver = silver.decide(merchant, options).outcome === 'admitted' ? 2 : 0;
+  return RESULTS[admitted + isSilver];
 }
