@@ -124,16 +124,23 @@ function readTree(nodes) {
 
 /** Median merchants per second over timed passes (after a warm-up of the same length). */
 function throughput(fn, merchants, seconds) {
-  const pass = () => {
-    let count = 0;
-    const t = performance.now();
-    for (let i = 0; i < merchants.length; i++) {
-      const r = fn(merchants[i]);
-      if (r.admitted) count++;
-      if (r.silver) count++;
-    }
-    return { ms: performance.now() - t, count };
-  };
+  // A pass loop of its own per engine (compiled from source each time): closures of one function
+  // share V8's type feedback, so one shared loop would see every engine measured before and
+  // inline (or not) the engine under test depending on the order.
+  const pass = new Function(
+    'fn',
+    'merchants',
+    `return function pass() {
+      let count = 0;
+      const t = performance.now();
+      for (let i = 0; i < merchants.length; i++) {
+        const r = fn(merchants[i]);
+        if (r.admitted) count++;
+        if (r.silver) count++;
+      }
+      return { ms: performance.now() - t, count };
+    };`,
+  )(fn, merchants);
   const deadline = (s) => performance.now() + s * 1000;
   let end = deadline(seconds / 2);
   while (performance.now() < end) pass();
