@@ -100,4 +100,36 @@ describe('explanations from generated code', () => {
     const silver = bench.evaluate('bench.silver', merchant, { asOf: '2024-01-01', explain: true });
     expect(JSON.stringify(silver.explanation)).toContain('"shortfall":"1 short"');
   });
+
+  it('built in any order, each tree shows its own decision’s values (texts are reused only for the same value)', () => {
+    const bench = loadPolicies([resolve('bench/harness')], { cwd: resolve('bench') }).registry!;
+    const plainBench = loadPolicies([resolve('bench/harness')], { cwd: resolve('bench'), codegen: false }).registry!;
+    const base = {
+      platform_level: 4,
+      violations_serious: false,
+      agreements_ok: true,
+      tmall_brand_score: 2.5,
+      annual_revenue_cny: 5_000_000,
+      taobao_crown: false,
+      douyin_industry_rank_pct: 10,
+      jd_monthly_gmv_cny: 499_999,
+      paid_orders_by_month: [3_000_000, 3_000_000, 2_999_999],
+      active_merchants: 999,
+      qualified_merchants: 150,
+    };
+    const merchants = [
+      { ...base, merchant_types: ['brand_direct'] },
+      { ...base, merchant_types: ['brand_authorized', 'large_factory'], platform_level: 3 },
+      { ...base, merchant_types: ['brand_direct'], tmall_brand_score: 1 },
+      { ...base, merchant_types: [], active_merchants: 1000 },
+    ];
+    for (const id of ['bench.admission', 'bench.silver']) {
+      const lazy = merchants.map((m) => bench.evaluate(id, m, { asOf: '2024-01-01', explain: true }));
+      // Read last first, then the rest, then the first again.
+      for (const i of [3, 1, 0, 2, 0]) {
+        expect(types.isProxy(lazy[i]!.explanation)).toBe(true);
+        expect(JSON.stringify(lazy[i]), `${id} #${i}`).toBe(JSON.stringify(plainBench.evaluate(id, merchants[i], { asOf: '2024-01-01', explain: true })));
+      }
+    }
+  });
 });

@@ -30,7 +30,22 @@ import type { CheckedPolicy, Type } from '@bylaw/dsl';
 import * as D from './values/decimal.js';
 import { dayFromCivil, formatMonthKey, monthKeyOfDay, monthsOfWindow, type Window } from './values/calendar.js';
 import { ConversionFailure, isPlainRecord, readOwn, type Converter } from './convert.js';
-import { displayer, isComparison, labelFields, labelled, type ConditionPart, type CriterionTemplate, type ExplainTemplate, type LabelFields, type RuleTemplate } from './explanation.js';
+import {
+  addComparison,
+  comparisonTrace,
+  displayer,
+  type Displayer,
+  isComparison,
+  labelFields,
+  labelled,
+  MAX_RECORDED_COMPARISONS,
+  type ConditionPart,
+  type CriterionTemplate,
+  type ExplainTemplate,
+  type LabelFields,
+  type RuleTemplate,
+} from './explanation.js';
+import type { ExplanationNode } from './decision.js';
 
 /** What the generator needs from the interpreter it accelerates. */
 export interface CodegenHost<Ctx> {
@@ -191,7 +206,14 @@ export function generateExplainer<Ctx>(
   host: CodegenHost<Ctx>,
   rules: readonly ExplainRule[],
   epilogue: (constant: (value: unknown) => string) => string[],
-): { fn: (ctx: Ctx, out: (boolean | undefined)[], record: unknown[]) => unknown; source: string; rules: RuleTemplate[]; slots: number; unknown: object } | undefined {
+): {
+  fn: (ctx: Ctx, out: (boolean | undefined)[], record: unknown[]) => unknown;
+  source: string;
+  /** The tree of a record (see {@link generateMaterializer}). */
+  build: (record: readonly unknown[]) => ExplanationNode[];
+  slots: number;
+  unknown: object;
+} | undefined {
   const g = new Generator(host, true);
   const lines: string[] = [];
   const templates: RuleTemplate[] = [];
@@ -225,8 +247,92 @@ export function generateExplainer<Ctx>(
   ].join('\n');
   const unknown = Object.freeze({ unknown: true });
   const factory = compileSource(source, 'K', 'H') as ((k: unknown[], h: unknown) => (ctx: Ctx, out: (boolean | undefined)[], record: unknown[]) => unknown) | undefined;
+  const build = generateMaterializer(templates);
+  if (!factory || !build) return undefined;
+  return { fn: factory(g.constants, { ...helpers(host), unknown }), source, build, slots: g.explain!.slots, unknown };
+}
+
+/**
+ * The builder of explanation trees from records of one explaining function: a function
+ * `(record) => nodes` that makes the nodes the templates describe, as the interpreter's
+ * traced closures make them (same kinds, keys in the same order, texts, values, shortfalls),
+ * each node an object literal (texts and labels read from `K`), each criterion and condition
+ * a function of its own, a criterion's node shared by every place that shows it.
+ * Undefined when the engine will not compile it (the policy is then explained by the interpreter).
+ */
+export function generateMaterializer(rules: readonly RuleTemplate[]): ((record: readonly unknown[]) => ExplanationNode[]) | undefined {
+  const constants: unknown[] = [];
+  const k = (value: unknown) => {
+    constants.push(value);
+    return `K[${constants.length - 1}]`;
+  };
+  const functions: string[] = [];
+  const criteria = new Map<CriterionTemplate, string>();
+  const label = (fields: LabelFields | undefined) =>
+    fields ? [`id: ${k(fields.id)}`, ...(fields.label !== undefined ? [`label: ${k(fields.label)}`] : []), ...(fields.cites !== undefined ? [`cites: ${k(fields.cites)}`] : [])] : [];
+  const result = (slot: number) => `result: t(R[${slot}])`;
+  const criterion = (c: CriterionTemplate): string => {
+    let name = criteria.get(c);
+    if (!name) {
+      const index = criteria.size;
+      name = `crit${index}`;
+      criteria.set(c, name);
+      const body = node(c.child!);
+      // One node per criterion, kept in C[index], wherever it is shown; made before its children.
+      functions.push(
+        `function ${name}(R, C) {`,
+        `  let n = C[${index}];`,
+        '  if (n !== undefined) return n;',
+        `  n = C[${index}] = { kind: "criterion", ${[...label(c.fields), result(c.slot)].join(', ')}, children: [] };`,
+        `  n.children.push(${body});`,
+        '  return n;',
+        '}',
+      );
+    }
+    return `${name}(R, C)`;
+  };
+  let conditions = 0;
+  const node = (t: ExplainTemplate): string => {
+    switch (t.kind) {
+      case 'group':
+        return `{ kind: ${jsString(t.mode)}, ${t.mode === 'atLeast' ? `count: ${k(t.count)}, ` : ''}${result(t.slot)}, children: [${t.children.map(node).join(', ')}] }`;
+      case 'item':
+        return `{ kind: "item", ${[...label(t.fields), result(t.slot)].join(', ')}, children: [${node(t.child)}] }`;
+      case 'criterion':
+        return criterion(t.criterion);
+      case 'condition': {
+        const name = `condition${conditions++}`;
+        const many = t.parts.filter((p) => p.kind === 'comparison').length > MAX_RECORDED_COMPARISONS;
+        const lines = [`function ${name}(R, C) {`, `  const n = { kind: "condition", text: ${k(t.text)}, ${result(t.slot)}, comparisons: [], children: [] };`];
+        for (const part of t.parts) {
+          if (part.kind === 'criterion') lines.push(`  if (R[${part.slot}] !== undefined) n.children.push(${criterion(part.criterion)});`);
+          else {
+            const s = part.slot;
+            const trace = `H.comparison(${k(part)}, R[${s}], R[${s + 1}], R[${s + 2}])`;
+            lines.push(`  if (R[${s + 2}] !== undefined) ${many ? `H.addComparison(n, ${trace})` : `n.comparisons.push(${trace})`};`);
+          }
+        }
+        lines.push('  return n;', '}');
+        functions.push(...lines);
+        return `${name}(R, C)`;
+      }
+    }
+  };
+  const roots = rules.map((r) => `{ kind: "rule", role: ${k(r.role)}, ${[...label(r.fields), result(r.slot)].join(', ')}, children: [${node(r.child)}] }`);
+  const source = [
+    '"use strict";',
+    'const t = (v) => (v === true ? true : v === false ? false : "unknown");',
+    ...functions,
+    'return function build(R) {',
+    `  const C = new Array(${criteria.size});`,
+    `  return [${roots.join(', ')}];`,
+    '};',
+  ].join('\n');
+  const factory = compileSource(source, 'K', 'H') as ((k: unknown[], h: unknown) => (record: readonly unknown[]) => ExplanationNode[]) | undefined;
   if (!factory) return undefined;
-  return { fn: factory(g.constants, { ...helpers(host), unknown }), source, rules: templates, slots: g.explain!.slots, unknown };
+  const comparison = (part: Extract<ConditionPart, { kind: 'comparison' }>, a: unknown, b: unknown, v: unknown) =>
+    comparisonTrace(part.text, part.operator, a, b, v, part.left, part.showLeft, part.showRight);
+  return factory(constants, { comparison, addComparison });
 }
 
 /** What generated code calls: conversions of values that fail the inline checks, and exact arithmetic. */
@@ -327,12 +433,32 @@ class Generator<Ctx> {
     const slot = this.slots(3);
     const zone = this.host.policy.timezone;
     const leftType = this.typeOf(e.left);
-    const showLeft = displayer(leftType, zone);
-    const showRight = displayer(this.typeOf(e.right), zone);
+    const showLeft = this.displayerOf(leftType, zone);
+    const showRight = this.displayerOf(this.typeOf(e.right), zone);
     x.condition.push({ kind: 'comparison', text: this.host.textOf(e), operator: e.operator, left: leftType, showLeft, showRight, slot });
     this.emit(`R[${slot}] = ${left}; R[${slot + 1}] = ${right};`);
     this.recordNode(slot + 2, result);
     x.lastComparison = { result, slot: slot + 2 };
+  }
+
+  /** Displayers of lists, one per element type, shared by every comparison that shows such a list. */
+  private readonly listDisplayers = new Map<Type, Displayer>();
+
+  /**
+   * How a comparison shows a value of a type. A list is shown by a displayer shared by every
+   * comparison of the policy with a list of that element type, which remembers the text of the
+   * last list it showed: the record holds one copy of a list read once per decision
+   * (`listCopies`), however many comparisons read it, so eight tests of membership in one list
+   * format it once. (Copies are never changed; a new decision records new ones.)
+   */
+  private displayerOf(t: Type, zone: string): Displayer {
+    // Other values are shown by a displayer of the comparison's own, which remembers its last
+    // value too: a threshold (`>= 900万`) is formatted once.
+    if (t.kind !== 'list') return remembering(displayer(t, zone));
+    const key = [...this.listDisplayers.keys()].find((k) => k.kind === 'list' && sameType(k.element, t.element)) ?? t;
+    let show = this.listDisplayers.get(key);
+    if (!show) this.listDisplayers.set(key, (show = remembering(displayer(t, zone))));
+    return show;
   }
 
   /** A list over the limits: the interpreter reports it (explaining code leaves the whole decision to it). */
@@ -1163,6 +1289,21 @@ interface Scope {
 
 function newScope(): Scope {
   return { decls: [], fields: new Map(), checkedLists: new Map(), listCopies: new Map() };
+}
+
+/** A displayer that gives the text of its last value again without making it (values in a record never change). */
+function remembering(show: Displayer): Displayer {
+  let last: unknown;
+  let text = '';
+  return (v) => (v === last && v !== undefined ? text : ((text = show(v)), (last = v), text));
+}
+
+/** Whether two element types show alike (the same kind, and the same enum or record type). */
+function sameType(a: Type, b: Type): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'enum' || a.kind === 'record') return a.name === (b as typeof a).name;
+  if (a.kind === 'list') return sameType(a.element, (b as typeof a).element);
+  return true;
 }
 
 /** A string or number literal as JavaScript source: `JSON.stringify` yields exactly one string literal token. */

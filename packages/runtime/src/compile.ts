@@ -626,7 +626,7 @@ class PolicyCompiler {
     if (!maker) return undefined;
     const priorities = this.preferRules.length === 0 ? [] : this.preferRules.map((r) => ({ ...r.labelled!, met: truth(values[r.index]) }));
     if (!explainer) return maker.plain(options.asOf, priorities);
-    return maker.explained(options.asOf, priorities, lazyExplanation(explainer.rules, record!, this.p.timezone));
+    return maker.explained(options.asOf, priorities, lazyExplanation(explainer.build, record!));
   }
 
   /** For each shared plain decision, a maker of the full decision with the same outcome (see {@link decisionMaker}). */

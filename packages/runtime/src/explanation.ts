@@ -4,10 +4,12 @@
  *
  * The generated explaining function (codegen.ts, explain mode) does not build
  * the tree: it stores each node's truth value and each comparison's operands
- * in a flat array, at slots fixed when the code was generated. The tree is
- * made from that record by {@link materialize} only when the explanation is
- * read, with the same nodes, texts and wording as the interpreter's traced
- * closures (compile.ts) make directly; the tests check the two agree.
+ * in a flat array, at slots fixed when the code was generated, described by
+ * the templates here. The tree is made from that record by a builder
+ * generated from the templates (codegen.ts, `generateMaterializer`) only when
+ * the explanation is read, with the same nodes, texts and wording as the
+ * interpreter's traced closures (compile.ts) make directly; the tests check
+ * the two agree.
  *
  * Also here, for the same fast path: the decision objects that carry such an
  * explanation ({@link decisionMaker}) and the array that builds it when read
@@ -138,17 +140,17 @@ export function isComparison(op: A.BinaryOperator): boolean {
 export const MAX_RECORDED_COMPARISONS = 20;
 
 /** How far the left side of a failed numeric comparison is from passing. */
-export function shortfall(op: A.BinaryOperator, a: unknown, b: unknown, t: Type): { shortfall?: string } {
-  if (t.kind !== 'number' || typeof a !== 'number' || typeof b !== 'number') return {};
+export function shortfall(op: A.BinaryOperator, a: unknown, b: unknown, t: Type): string | undefined {
+  if (t.kind !== 'number' || typeof a !== 'number' || typeof b !== 'number') return undefined;
   if (op === '>=' || op === '>') {
     const gap = D.sub(b, a);
-    return gap === undefined ? {} : { shortfall: op === '>=' ? `${formatNumber(gap)} short` : `${formatNumber(gap)} short (must be more than ${formatNumber(b)})` };
+    return gap === undefined ? undefined : op === '>=' ? `${formatNumber(gap)} short` : `${formatNumber(gap)} short (must be more than ${formatNumber(b)})`;
   }
   if (op === '<=' || op === '<') {
     const gap = D.sub(a, b);
-    return gap === undefined ? {} : { shortfall: `${formatNumber(gap)} over` };
+    return gap === undefined ? undefined : `${formatNumber(gap)} over`;
   }
-  return {};
+  return undefined;
 }
 
 /** One comparison as an explanation shows it. */
@@ -161,7 +163,7 @@ export function comparisonTrace(text: string, op: A.BinaryOperator, a: unknown, 
     result: truth(v as boolean | undefined),
   };
   if (v === false) {
-    const gap = shortfall(op, a, b, lt).shortfall;
+    const gap = shortfall(op, a, b, lt);
     if (gap !== undefined) c.shortfall = gap;
   }
   return c;
@@ -225,70 +227,6 @@ export interface RuleTemplate {
   readonly child: ExplainTemplate;
 }
 
-/** The explanation tree of one decision from its record. */
-export function materialize(rules: readonly RuleTemplate[], record: readonly unknown[], zone: string): ExplanationNode[] {
-  const criteria = new Map<number, ExplanationNode>();
-  const criterion = (t: CriterionTemplate): ExplanationNode => {
-    let node = criteria.get(t.index);
-    if (!node) {
-      node = labelledNode('criterion', undefined, t.fields, record[t.slot]);
-      criteria.set(t.index, node);
-      node.children!.push(build(t.child!));
-    }
-    return node;
-  };
-  const build = (t: ExplainTemplate): ExplanationNode => {
-    switch (t.kind) {
-      case 'group': {
-        const node: Writable = t.mode === 'atLeast' ? { kind: t.mode, count: t.count } : { kind: t.mode };
-        node.result = truth(record[t.slot]);
-        node.children = t.children.map(build);
-        return node as ExplanationNode;
-      }
-      case 'item': {
-        const node = labelledNode('item', undefined, t.fields, record[t.slot]);
-        node.children!.push(build(t.child));
-        return node;
-      }
-      case 'criterion':
-        return criterion(t.criterion);
-      case 'condition': {
-        const node: ExplanationNode = { kind: 'condition', text: t.text, result: truth(record[t.slot]), comparisons: [], children: [] };
-        for (const part of t.parts) {
-          if (part.kind === 'criterion') {
-            if (record[part.slot] !== undefined) node.children!.push(criterion(part.criterion));
-          } else if (record[part.slot + 2] !== undefined) {
-            const s = part.slot;
-            addComparison(node, comparisonTrace(part.text, part.operator, record[s], record[s + 1], record[s + 2], part.left, part.showLeft, part.showRight));
-          }
-        }
-        return node;
-      }
-    }
-  };
-  return rules.map((r) => {
-    const node = labelledNode('rule', r.role, r.fields, record[r.slot]);
-    node.children!.push(build(r.child));
-    return node;
-  });
-}
-
-type Writable = { -readonly [K in keyof ExplanationNode]?: ExplanationNode[K] };
-
-/** A node with the interpreter's keys in its order: kind, role, id, label, cites, result, children. */
-function labelledNode(kind: 'rule' | 'criterion' | 'item', role: string | undefined, fields: LabelFields | undefined, value: unknown): ExplanationNode {
-  const node: Writable = { kind };
-  if (role !== undefined) node.role = role;
-  if (fields) {
-    node.id = fields.id;
-    if (fields.label !== undefined) node.label = fields.label;
-    if (fields.cites !== undefined) node.cites = fields.cites;
-  }
-  node.result = truth(value);
-  node.children = [];
-  return node as ExplanationNode;
-}
-
 // ---------------------------------------------------------- decisions
 
 /** Makes the full decisions of one determined outcome: only the date, priorities and explanation vary. */
@@ -348,22 +286,21 @@ function inspectExplanation(this: readonly ExplanationNode[]): ExplanationNode[]
  * are in, so a failed build is tried again rather than leaving the array empty.
  */
 class LazyExplanation implements ProxyHandler<ExplanationNode[]> {
-  private rules: readonly RuleTemplate[] | undefined;
+  private make: ((record: readonly unknown[]) => ExplanationNode[]) | undefined;
 
   constructor(
-    rules: readonly RuleTemplate[],
+    make: (record: readonly unknown[]) => ExplanationNode[],
     private record: readonly unknown[],
-    private readonly zone: string,
   ) {
-    this.rules = rules;
+    this.make = make;
   }
 
   private build(target: ExplanationNode[]): ExplanationNode[] {
-    const rules = this.rules;
-    if (rules) {
-      const nodes = materialize(rules, this.record, this.zone);
+    const make = this.make;
+    if (make) {
+      const nodes = make(this.record);
       for (const node of nodes) target.push(node);
-      this.rules = undefined;
+      this.make = undefined;
       this.record = EMPTY;
       // Built: printing the target shows the nodes themselves.
       delete (target as unknown as Record<symbol, unknown>)[INSPECT];
@@ -405,8 +342,8 @@ class LazyExplanation implements ProxyHandler<ExplanationNode[]> {
  * JSON, spreading, deep equality). Only structured cloning (`postMessage`) refuses it, like any
  * proxy: copy it first (`[...decision.explanation]`).
  */
-export function lazyExplanation(rules: readonly RuleTemplate[], record: readonly unknown[], zone: string): readonly ExplanationNode[] {
+export function lazyExplanation(make: (record: readonly unknown[]) => ExplanationNode[], record: readonly unknown[]): readonly ExplanationNode[] {
   const target: ExplanationNode[] = [];
   (target as unknown as Record<symbol, unknown>)[INSPECT] = inspectExplanation;
-  return new Proxy(target, new LazyExplanation(rules, record, zone));
+  return new Proxy(target, new LazyExplanation(make, record));
 }
