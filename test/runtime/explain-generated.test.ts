@@ -17,6 +17,24 @@ function testFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** A merchant of the benchmark rules (bench/harness/types.policy) on or next to several thresholds. */
+function onThresholds(merchant_types: string[]) {
+  return {
+    platform_level: 4,
+    violations_serious: false,
+    agreements_ok: true,
+    merchant_types,
+    tmall_brand_score: 2,
+    annual_revenue_cny: 5_000_000,
+    taobao_crown: false,
+    douyin_industry_rank_pct: 10,
+    jd_monthly_gmv_cny: 499_999,
+    paid_orders_by_month: [3_000_000, 3_000_000, 2_999_999],
+    active_merchants: 999,
+    qualified_merchants: 150,
+  };
+}
+
 describe('explanations from generated code', () => {
   const fast = loadPolicies(['policies']).registry!;
   const interpreter = loadPolicies(['policies'], { codegen: false }).registry!;
@@ -48,20 +66,7 @@ describe('explanations from generated code', () => {
   it('are taken for the benchmark rules, and read as plain arrays', () => {
     const bench = loadPolicies([resolve('bench/harness')], { cwd: resolve('bench') }).registry!;
     const plainBench = loadPolicies([resolve('bench/harness')], { cwd: resolve('bench'), codegen: false }).registry!;
-    const merchant = {
-      platform_level: 4,
-      violations_serious: false,
-      agreements_ok: true,
-      merchant_types: ['brand_oem', 'x', 'y', 'z', 'w', 'v', 'u'],
-      tmall_brand_score: 2,
-      annual_revenue_cny: 5_000_000,
-      taobao_crown: false,
-      douyin_industry_rank_pct: 10,
-      jd_monthly_gmv_cny: 499_999,
-      paid_orders_by_month: [3_000_000, 3_000_000, 2_999_999],
-      active_merchants: 999,
-      qualified_merchants: 150,
-    };
+    const merchant = onThresholds(['brand_oem', 'x', 'y', 'z', 'w', 'v', 'u']);
     for (const id of ['bench.admission', 'bench.silver']) {
       const d = bench.evaluate(id, merchant, { asOf: '2024-01-01', explain: true });
       const e = d.explanation!;
@@ -104,24 +109,11 @@ describe('explanations from generated code', () => {
   it('built in any order, each tree shows its own decision’s values (texts are reused only for the same value)', () => {
     const bench = loadPolicies([resolve('bench/harness')], { cwd: resolve('bench') }).registry!;
     const plainBench = loadPolicies([resolve('bench/harness')], { cwd: resolve('bench'), codegen: false }).registry!;
-    const base = {
-      platform_level: 4,
-      violations_serious: false,
-      agreements_ok: true,
-      tmall_brand_score: 2.5,
-      annual_revenue_cny: 5_000_000,
-      taobao_crown: false,
-      douyin_industry_rank_pct: 10,
-      jd_monthly_gmv_cny: 499_999,
-      paid_orders_by_month: [3_000_000, 3_000_000, 2_999_999],
-      active_merchants: 999,
-      qualified_merchants: 150,
-    };
     const merchants = [
-      { ...base, merchant_types: ['brand_direct'] },
-      { ...base, merchant_types: ['brand_authorized', 'large_factory'], platform_level: 3 },
-      { ...base, merchant_types: ['brand_direct'], tmall_brand_score: 1 },
-      { ...base, merchant_types: [], active_merchants: 1000 },
+      onThresholds(['brand_direct']),
+      { ...onThresholds(['brand_authorized', 'large_factory']), platform_level: 3, tmall_brand_score: 2.5 },
+      { ...onThresholds(['brand_direct']), tmall_brand_score: 1 },
+      { ...onThresholds([]), active_merchants: 1000 },
     ];
     for (const id of ['bench.admission', 'bench.silver']) {
       const lazy = merchants.map((m) => bench.evaluate(id, m, { asOf: '2024-01-01', explain: true }));
