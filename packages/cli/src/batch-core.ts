@@ -3,7 +3,7 @@
  * one input line in, one decision record out.
  */
 import { isAscii } from 'node:buffer';
-import type { CompiledPolicy, PlainDecision, PolicyRegistry } from '@bylaw/runtime';
+import { formatNumber, type CompiledPolicy, type PlainDecision, type PolicyRegistry } from '@bylaw/runtime';
 
 /** What deciding lines needs to know (the policy paths are for loading them when no registry is given). */
 export interface BatchJob {
@@ -199,9 +199,9 @@ export class BatchSummary {
   render(): string[] {
     const decided = this.lines - this.malformed;
     const top = (m: Map<string, number>, n: number) =>
-      [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map(([k, v]) => `    ${v.toLocaleString('en').padStart(9)}  ${k}`);
+      [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map(([k, v]) => `    ${formatNumber(v).padStart(9)}  ${k}`);
     const out = [
-      `${this.lines.toLocaleString('en')} records: ${decided.toLocaleString('en')} decided, ${this.malformed.toLocaleString('en')} malformed`,
+      `${formatNumber(this.lines)} records: ${formatNumber(decided)} decided, ${formatNumber(this.malformed)} malformed`,
       '  outcomes:',
       ...top(this.outcomes, 50),
     ];

@@ -13,7 +13,7 @@
 import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { loadPolicies, type PolicyRegistry } from '@bylaw/runtime';
+import { formatNumber, loadPolicies, type PolicyRegistry } from '@bylaw/runtime';
 import { BatchSummary, SegmentDecider, csvHeader, formatResult, parseCsvLine, type BatchJob, type LineResult, type Segment, type SegmentResult } from './batch-core.js';
 
 /** Options of a batch run. */
@@ -415,7 +415,7 @@ async function run(o: BatchOptions, err: (s: string) => void): Promise<BatchResu
       const share = reader.totalBytes ? Math.min(1, reader.bytesDone / reader.totalBytes) : 1;
       const eta = share > 0 ? (seconds / share) * (1 - share) : 0;
       process.stderr.write(
-        `\u001b[2K\r${summary.lines.toLocaleString('en')} records · ${Math.round(summary.lines / seconds).toLocaleString('en')}/s · ${(share * 100).toFixed(0)}% read · ETA ${eta.toFixed(0)}s`,
+        `\u001b[2K\r${formatNumber(summary.lines)} records · ${formatNumber(Math.round(summary.lines / seconds))}/s · ${(share * 100).toFixed(0)}% read · ETA ${eta.toFixed(0)}s`,
       );
     }, 250);
   }

@@ -9,7 +9,7 @@ import { join, relative, resolve, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type * as A from '@bylaw/dsl';
-import { loadPolicies, type Decision, type LoadResult, type PolicyRegistry } from '@bylaw/runtime';
+import { formatNumber, loadPolicies, type Decision, type LoadResult, type PolicyRegistry } from '@bylaw/runtime';
 import { countLine, renderDecision, renderDiagnostics, styleFor, type Style } from './render.js';
 // The test command's modules (and the YAML reader) load only for `bylaw test`: every other command starts faster.
 import type { CaseResult, PolicyCase } from './policy-tests.js';
@@ -335,7 +335,7 @@ async function runBatchCommand(options: BatchOptions, summaryPath: string | unde
   const { summary, failedAt, seconds } = await runBatch(options, io.err);
   if (failedAt) io.err(`bylaw: stopped at ${failedAt.malformed} (--on-malformed fail)`);
   for (const line of summary.render()) io.err(line);
-  io.err(`${seconds.toFixed(1)} s, ${Math.round(summary.lines / Math.max(seconds, 1e-9)).toLocaleString('en')} records/s on ${options.jobs} thread${options.jobs === 1 ? '' : 's'}`);
+  io.err(`${seconds.toFixed(1)} s, ${formatNumber(Math.round(summary.lines / Math.max(seconds, 1e-9)))} records/s on ${options.jobs} thread${options.jobs === 1 ? '' : 's'}`);
   if (summaryPath) writeFileSync(summaryPath, JSON.stringify({ ...summary.toJSON(), seconds }, null, 2) + '\n');
   return failedAt ? EXIT_FAIL : EXIT_OK;
 }
