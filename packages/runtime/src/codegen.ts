@@ -66,6 +66,8 @@ export interface CodegenHost<Ctx> {
   readonly maxSteps: number;
   /** An expression's text as explanations show it. */
   textOf(e: A.Expression): string;
+  /** Stop the evaluation at a limit, as the interpreter does (its exception, with this message). */
+  limitExceeded(message: string): never;
   /**
    * The slot of an aggregation's variable in the interpreter's context (`ctx.vars`, `ctx.indices`),
    * where generated loops put the element for interpreter closures inside them that read it.
@@ -346,6 +348,17 @@ function helpers<Ctx>(host: CodegenHost<Ctx>) {
     objectPrototype: Object.prototype,
     isPlainRecord,
     monthKeys,
+    // The interpreter's limit messages, word for word.
+    tooLong(path: string, n: number): never {
+      return host.limitExceeded(`${path} has ${n} elements; the limit is ${host.maxListLength}`);
+    },
+    tooManySteps(): never {
+      return host.limitExceeded(`evaluation took more than ${host.maxSteps} steps`);
+    },
+    windowTooLong(path: string, w: Window): never {
+      const count = w.startDay > w.endDay ? 0 : monthKeyOfDay(w.endDay) - monthKeyOfDay(w.startDay) + 1;
+      return host.limitExceeded(`${path} during a window of ${count} months; the limit is ${host.maxListLength}`);
+    },
     add: D.add,
     sub: D.sub,
     mul: D.mul,
@@ -374,7 +387,7 @@ interface LoopVariable {
   /** The local holding the element, and the one holding its index. */
   readonly value: string;
   readonly index: string;
-  /** Code for the data path of the aggregation's source (messages), or undefined when it has none generated code can build. */
+  /** Code for the data path of the aggregation's source, as the interpreter writes it (undefined when it cannot be built here). */
   readonly path: string | undefined;
   /** Whether an interpreter closure inside the loop reads the variable (from `ctx.vars`). */
   exported: boolean;
@@ -461,16 +474,18 @@ class Generator<Ctx> {
     return show;
   }
 
-  /** A list over the limits: the interpreter reports it (explaining code leaves the whole decision to it). */
-  private overLimit(v: string, e: A.Expression): string {
-    return this.explain ? 'throw H.unknown;' : this.interpreted(v, e);
+  /**
+   * The checks the interpreter makes of a list an aggregation or membership test walks: its
+   * length against `maxListLength`, then (`steps`) its length added to the steps against
+   * `maxSteps`; past either, the evaluation stops with the interpreter's message (the data
+   * path of `at`, as the interpreter writes it). No value is computed again.
+   */
+  private listLimits(list: string, at: A.Expression, steps = true): string {
+    const max = this.number(this.host.maxListLength);
+    const check = `if (${list}.length > ${max}) H.tooLong(${this.pathText(at) ?? this.k(this.host.textOf(at))}, ${list}.length);`;
+    return steps ? `${check} if ((ctx.steps += ${list}.length) > ${this.number(this.host.maxSteps)}) H.tooManySteps();` : check;
   }
 
-  /** A statement computing `v` by the interpreter's closure for `e` (plain mode). */
-  private interpreted(v: string, e: A.Expression): string {
-    if (this.variables.size > 0) this.exportVariables(e);
-    return `${v} = ${this.k(this.host.closure(e))}(ctx);`;
-  }
 
   /** A rule body, combinator or condition, with every item evaluated (explanations show each). */
   explainBody(b: A.CriterionBody): { result: string; template: ExplainTemplate } {
@@ -794,6 +809,30 @@ class Generator<Ctx> {
     return undefined;
   }
 
+  /**
+   * Code for the data path of any expression as the interpreter's `pathOf` writes it (for data
+   * errors and limit messages): a field chain as a path, an aggregation variable as its source's
+   * path and index, anything else as its text. Undefined for a variable no generated loop binds.
+   */
+  private pathText(e: A.Expression): string | undefined {
+    switch (e.kind) {
+      case 'NameRef': {
+        const r = this.host.policy.names.get(e);
+        if (r?.kind !== 'variable') return jsString(e.name);
+        const loop = this.variables.get(r.binder);
+        return loop?.path === undefined ? undefined : `${loop.path} + "[" + ${loop.index} + "]"`;
+      }
+      case 'MemberAccess': {
+        const base = this.pathText(e.object);
+        return base === undefined ? undefined : `${base} + ${jsString('.' + e.member.name)}`;
+      }
+      case 'DuringExpr':
+        return this.pathText(e.series);
+      default:
+        return jsString(this.host.textOf(e));
+    }
+  }
+
   /** Mark the loop variables an expression left to the interpreter reads: their loops put them in the context. */
   private exportVariables(e: A.Expression): void {
     const names = this.host.policy.names;
@@ -863,7 +902,7 @@ class Generator<Ctx> {
         this.emit(`else if (typeof ${v} !== "boolean") ${v} = ${slow(v)};`);
         break;
       case 'string':
-        this.emit(`else if (typeof ${v} !== "string" || ${v}.length > ${this.host.maxStringLength}) ${v} = ${slow(v)};`);
+        this.emit(`else if (typeof ${v} !== "string" || ${v}.length > ${this.number(this.host.maxStringLength)}) ${v} = ${slow(v)};`);
         break;
       case 'enum': {
         const raw = this.t();
@@ -912,7 +951,14 @@ class Generator<Ctx> {
     if (op in infix && scalar(lt) && scalar(rt) && (op === '=' || op === '!=' || ordered(lt))) {
       return this.strict(e, (a, b) => `${a} ${infix[op]} ${b}`);
     }
-    if ((op === 'in' || op === 'not in') && e.right.kind === 'ListLiteral' && e.right.elements.every((x) => isSimpleConstant(x, this.host.policy)) && scalar(lt)) {
+    if (
+      (op === 'in' || op === 'not in') &&
+      e.right.kind === 'ListLiteral' &&
+      // A literal list longer than a list may be is the interpreter's to report.
+      e.right.elements.length <= this.host.maxListLength &&
+      e.right.elements.every((x) => isSimpleConstant(x, this.host.policy)) &&
+      scalar(lt)
+    ) {
       const values = e.right.elements.map((x) => constantValue(x, this.host.policy));
       const a = this.expr(e.left);
       const v = this.t();
@@ -975,8 +1021,8 @@ class Generator<Ctx> {
       `let ${v};`,
       right.code,
       constant ? '{' : `if (${a} !== undefined) {`,
-      `  if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || (ctx.steps += ${list}.length) > ${this.host.maxSteps})) ${this.overLimit(v, e)}`,
-      `  else if (${list} !== undefined) {`,
+      `  if (${list} !== undefined) {`,
+      `    ${this.listLimits(list, e.right)}`,
       checked ? `    if (${checked} === 0) { ${checked} = 1; for (let ${i} = 0; ${i} < ${list}.length; ${i}++) { const ${x} = ${list}[${i}]; if (${illTyped}) { ${checked} = 2; break; } } }` : [],
       checked ? `    if (${checked} === 1) ${v} = ${list}.includes(${a}); else {` : '    {',
       `    let ${unknown} = false;`,
@@ -1060,8 +1106,8 @@ class Generator<Ctx> {
     // leaving the safe range, or a fraction, continues in exact decimal arithmetic.
     this.emit(
       `let ${v};`,
-      `if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || (ctx.steps += ${list}.length) > ${this.host.maxSteps})) ${this.overLimit(v, e)}`,
-      `else if (${list} !== undefined) {`,
+      `if (${list} !== undefined) {`,
+      `  ${this.listLimits(list, e.source)}`,
       `  ${v} = 0;`,
       `  let ${unknown} = false, ${exact} = true;`,
       `  for (let ${i} = 0; ${i} < ${list}.length; ${i}++) {`,
@@ -1080,15 +1126,15 @@ class Generator<Ctx> {
   }
 
   /**
-   * `table[key]` for a table given as a param or placeholder with string keys: the row, else the
-   * `default` row, else unknown. Such a table was checked when the params were read (its values
-   * converted, into an object without prototype, so indexing it reads own rows only); a literal
-   * table (a param's default) is a Map, which the interpreter reads.
+   * `table[key]` for a placeholder table with string keys: the row, else the `default` row, else
+   * unknown. Its value can only come from params, where it was checked when they were read (its
+   * values converted, into an object without prototype, so indexing it reads own rows only). A
+   * param table may be its default, a literal table, which the interpreter reads.
    */
   private tableRow(e: A.IndexAccess): string {
     const objectType = this.typeOf(e.object);
     const r = e.object.kind === 'NameRef' ? this.host.policy.names.get(e.object) : undefined;
-    if (this.explain || objectType.kind !== 'table' || objectType.key.kind !== 'string' || (r?.kind !== 'param' && r?.kind !== 'placeholder')) return this.fallback(e);
+    if (this.explain || objectType.kind !== 'table' || objectType.key.kind !== 'string' || r?.kind !== 'placeholder') return this.fallback(e);
     const table = this.expr(e.object);
     const key = this.expr(e.index);
     const v = this.t();
@@ -1096,8 +1142,7 @@ class Generator<Ctx> {
     this.emit(
       `let ${v};`,
       `if (${table} !== undefined && ${key} !== undefined) {`,
-      `  if (${table} instanceof Map) ${this.interpreted(v, e)}`,
-      `  else { let ${row} = ${table}[${key}]; if (${row} === undefined) ${row} = ${table}["default"]; ${v} = ${row} === null ? undefined : ${row}; }`,
+      `  let ${row} = ${table}[${key}]; if (${row} === undefined) ${row} = ${table}["default"]; ${v} = ${row} === null ? undefined : ${row};`,
       '}',
     );
     return v;
@@ -1129,8 +1174,8 @@ class Generator<Ctx> {
     this.emit(
       `let ${v};`,
       `if (${series} !== undefined && ${window} !== undefined) {`,
-      `  const ${keys} = H.monthKeys(${this.k(cache)}, ${window}, ${this.host.maxListLength});`,
-      `  if (${keys} === undefined) ${this.overLimit(v, e)}`,
+      `  const ${keys} = H.monthKeys(${this.k(cache)}, ${window}, ${this.number(this.host.maxListLength)});`,
+      `  if (${keys} === undefined) H.windowTooLong(${path}, ${window});`,
       '  else {',
       `    ${v} = new Array(${keys}.length);`,
       `    for (let ${i} = 0; ${i} < ${keys}.length; ${i}++) {`,
@@ -1175,7 +1220,7 @@ class Generator<Ctx> {
     const unknown = this.t();
     const acc = this.t();
     const seenFalse = this.t();
-    const loop: LoopVariable = { value: x, index: i, path, exported: false };
+    const loop: LoopVariable = { value: x, index: i, path: this.pathText(e.source), exported: false };
     // Known to the interpreter before any closure inside the loop is made (its data paths start there).
     const slot = e.variable ? this.host.variableSlot(e as A.AggregateExpr & { variable: A.Identifier }) : undefined;
     if (e.variable) this.variables.set(e.variable, loop);
@@ -1232,8 +1277,8 @@ class Generator<Ctx> {
     }[e.fn];
     this.emit(
       `let ${v};`,
-      `if (${list} !== undefined && (${list}.length > ${this.host.maxListLength} || (ctx.steps += ${list}.length) > ${this.host.maxSteps})) ${this.overLimit(v, e)}`,
-      `else if (${list} !== undefined) {`,
+      `if (${list} !== undefined) {`,
+      `  ${this.listLimits(list, e.source)}`,
       `  let ${unknown} = false, ${acc} = ${start}, ${seenFalse} = false;`,
       `  for (let ${i} = 0; ${i} < ${list}.length; ${i}++) {`,
       element.code,

@@ -563,6 +563,9 @@ class PolicyCompiler {
       maxListLength: this.limits.maxListLength,
       maxSteps: this.limits.maxSteps,
       textOf: (e) => this.textOf(e),
+      limitExceeded: (message) => {
+        throw new LimitExceeded(message);
+      },
       variableSlot: (e) => {
         this.aggregateSources.set(e.variable, e.source);
         return this.varSlot(e.variable);
@@ -1377,7 +1380,10 @@ class PolicyCompiler {
       else if (list) {
         // Full (a comparison repeated per element): count it, and keep it as the latest, shown only if no later one comes.
         node!.omittedComparisons = (node!.omittedComparisons ?? 0) + 1;
-        ctx.trace!.latest.set(node!, () => comparisonTrace(text, op, a, b, v, lt, showLeft, showRight));
+        // Lists as they are now (data read through getters could change them before it is shown).
+        const left = Array.isArray(a) ? a.slice(0, 6) : a;
+        const right = Array.isArray(b) ? b.slice(0, 6) : b;
+        ctx.trace!.latest.set(node!, () => comparisonTrace(text, op, left, right, v, lt, showLeft, showRight));
       }
       return v;
     };

@@ -377,7 +377,16 @@ function offsetOf(rules: ZoneRules, utcMs: number): number {
   if (rules.fixed !== undefined) return rules.fixed;
   if (rules.isShanghai && utcMs >= SHANGHAI_STABLE_FROM_MS) return SHANGHAI_OFFSET;
   if (utcMs === rules.memoMs) return rules.memoOffset;
-  const offset = intlOffsetMinutes((rules.formatter ??= newFormatter(rules.zone)), utcMs);
+  if (rules.formatter === undefined) {
+    // Only Asia/Shanghai is made without a formatter; a Node without time zone data cannot
+    // know its summer time before 1991, and its standard offset is the best answer there.
+    try {
+      rules.formatter = newFormatter(rules.zone);
+    } catch {
+      return SHANGHAI_OFFSET;
+    }
+  }
+  const offset = intlOffsetMinutes(rules.formatter, utcMs);
   rules.memoMs = utcMs;
   rules.memoOffset = offset;
   return offset;
