@@ -28,7 +28,7 @@
 import type * as A from '@bylaw/dsl';
 import type { CheckedPolicy, Type } from '@bylaw/dsl';
 import * as D from './values/decimal.js';
-import { dayFromCivil, formatMonthKey, monthKeyOfDay, monthsOfWindow, type Window } from './values/calendar.js';
+import { dayFromCivil, formatMonthKey, monthCountOfWindow, monthsOfWindow, type Window } from './values/calendar.js';
 import { ConversionFailure, isPlainRecord, readOwn, type Converter } from './convert.js';
 import {
   addComparison,
@@ -356,8 +356,7 @@ function helpers<Ctx>(host: CodegenHost<Ctx>) {
       return host.limitExceeded(`evaluation took more than ${host.maxSteps} steps`);
     },
     windowTooLong(path: string, w: Window): never {
-      const count = w.startDay > w.endDay ? 0 : monthKeyOfDay(w.endDay) - monthKeyOfDay(w.startDay) + 1;
-      return host.limitExceeded(`${path} during a window of ${count} months; the limit is ${host.maxListLength}`);
+      return host.limitExceeded(`${path} during a window of ${monthCountOfWindow(w)} months; the limit is ${host.maxListLength}`);
     },
     add: D.add,
     sub: D.sub,
@@ -375,8 +374,7 @@ interface MonthKeysCache {
 /** The month keys (`2023-06`) of a window, as the interpreter's `during` lists them; undefined when there are more than `max`. */
 function monthKeys(cache: MonthKeysCache, w: Window, max: number): string[] | undefined {
   if (cache.window === w) return cache.keys;
-  const count = w.startDay > w.endDay ? 0 : monthKeyOfDay(w.endDay) - monthKeyOfDay(w.startDay) + 1;
-  if (!(count <= max)) return undefined;
+  if (!(monthCountOfWindow(w) <= max)) return undefined;
   cache.keys = monthsOfWindow(w).map(formatMonthKey);
   cache.window = w;
   return cache.keys;

@@ -1629,7 +1629,7 @@ class PolicyCompiler {
       if (s === undefined || w === undefined) return undefined;
       if (w !== lastWindow) {
         // The months are listed only when there are not more of them than a list may have.
-        const count = w.startDay > w.endDay ? 0 : C.monthKeyOfDay(w.endDay) - C.monthKeyOfDay(w.startDay) + 1;
+        const count = C.monthCountOfWindow(w);
         if (!(count <= this.limits.maxListLength)) throw new LimitExceeded(`${path(ctx)} during a window of ${count} months; the limit is ${this.limits.maxListLength}`);
         keys = C.monthsOfWindow(w).map(C.formatMonthKey);
         lastWindow = w;

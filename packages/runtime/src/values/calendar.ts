@@ -713,6 +713,11 @@ export function periodWindow(amount: number, unit: TimeUnit, natural: boolean, c
   return natural ? naturalWindow(clock.today, amount, unit) : rollingWindow(clock.today, amount, unit);
 }
 
+/** How many months a window touches, whole or in part ({@link monthsOfWindow} lists them); 0 for an empty window. */
+export function monthCountOfWindow(w: Window): number {
+  return w.startDay > w.endDay ? 0 : monthKeyOfDay(w.endDay) - monthKeyOfDay(w.startDay) + 1;
+}
+
 /**
  * Month keys of every month the window touches, oldest first, including
  * partly covered months: the rolling `last 1 month` on 2023-09-08 gives
