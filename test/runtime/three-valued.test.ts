@@ -167,3 +167,50 @@ criterion two "三项中至少两项":
     ]);
   });
 });
+
+describe('which unknowns decide, when a let is used in several places', () => {
+  // The trace that finds them evaluates each let once and gives every later use the same
+  // unknowns again; the explaining trace evaluates it at each use. Both name the same fields.
+  const p = simplePolicy(
+    `  xs?: list of number
+  a?: number
+  b?: number`,
+    `  admit when total >= 10 and (total < 100 or merchant.a > 1)
+  tier gold "金": total >= 50 and merchant.b > 2
+  default tier base "基础"`,
+    `
+let total "合计" = sum(x in merchant.xs: x)
+`,
+  );
+
+  it('an unknown inside the let is named once for every use that it decides', () => {
+    const d = decide(p, 'test.p', { xs: [5, null, 6], a: 2, b: 3 }, { asOf });
+    expect(d.outcome).toBe('undetermined');
+    expect(d.unknown).toEqual(['merchant.xs[1]']);
+    const explained = p.evaluate('test.p', { xs: [5, null, 6], a: 2, b: 3 }, { asOf, explain: true });
+    expect(explained.unknown).toEqual(d.unknown);
+  });
+
+  it('a let that is known, and fields unknown beside it', () => {
+    const d = decide(p, 'test.p', { xs: [60, 40] }, { asOf });
+    expect(d.outcome).toBe('undetermined');
+    // Admission is open on merchant.a; the tier does not matter until it is decided.
+    expect(d.unknown).toEqual(['merchant.a']);
+    expect(p.evaluate('test.p', { xs: [60, 40] }, { asOf, explain: true }).unknown).toEqual(d.unknown);
+  });
+
+  it('a let first used where its unknowns do not matter still names them where they do', () => {
+    const q = simplePolicy(
+      `  xs?: list of number
+  b?: number`,
+      `  exclude big "大额": total > 1000 and merchant.b > 2
+  admit when total >= 10`,
+      `
+let total "合计" = sum(x in merchant.xs: x)
+`,
+    );
+    const d = decide(q, 'test.p', { xs: [5, null, 6], b: 1 }, { asOf });
+    expect(d.outcome).toBe('undetermined');
+    expect(d.unknown).toEqual(['merchant.xs[1]']);
+  });
+});

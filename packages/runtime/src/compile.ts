@@ -68,6 +68,8 @@ interface Trace {
   latest: Map<ExplanationNode, () => ComparisonTrace>;
   /** Whether comparisons are recorded (not when the trace only finds which unknowns decide). */
   readonly comparisons: boolean;
+  /** Without comparisons: each let's value and the unknowns its evaluation recorded, by slot. */
+  readonly lets: Map<number, { value: unknown; unknowns: string[] }>;
 }
 
 /** Per-evaluation state. */
@@ -676,7 +678,7 @@ class PolicyCompiler {
    */
   private run(ctx: EvalContext, explain: boolean, comparisons = true): Decision {
     if (explain) {
-      ctx.trace = { unknowns: [], stack: [], criterionNodes: new Map(), latest: new Map(), comparisons };
+      ctx.trace = { unknowns: [], stack: [], criterionNodes: new Map(), latest: new Map(), comparisons, lets: new Map() };
       ctx.errorPaths = new Set(ctx.errors.map((e) => e.path));
       for (const r of this.bodies) r.traced ??= this.body(r.body!, true);
     }
@@ -1143,9 +1145,21 @@ class PolicyCompiler {
           };
         }
         // Traced lets are re-evaluated so that each use records its own unknowns and comparisons.
+        // A trace of unknowns alone (no comparisons) evaluates a let once and gives each later use
+        // the same value and the same unknowns again, as a criterion's node does.
         return (ctx) => {
           fns.traced ??= this.expr(decl.value, true);
-          return fns.traced(ctx);
+          const trace = ctx.trace!;
+          if (trace.comparisons) return fns.traced(ctx);
+          const seen = trace.lets.get(slot);
+          if (seen) {
+            for (const u of seen.unknowns) trace.unknowns.push(u);
+            return seen.value;
+          }
+          const mark = trace.unknowns.length;
+          const value = fns.traced(ctx);
+          trace.lets.set(slot, { value, unknowns: trace.unknowns.slice(mark) });
+          return value;
         };
       }
       case 'criterion':
