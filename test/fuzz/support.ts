@@ -401,6 +401,9 @@ function boolExpr(g: G, s: Scope, depth: number): string {
     );
   }
   for (const f of s.fields) options.push(() => `${field(s, f)} is ${pick(g, ['present', 'missing'])}`);
+  // Lets and criteria are cached per decision: every use must see the same presence.
+  for (const l of s.lets) options.push(() => `${l.name} is ${pick(g, ['present', 'missing'])}`);
+  for (const c of s.criteria) options.push(() => `${c} is ${pick(g, ['present', 'missing'])}`);
   if (depth > 0) {
     const d = depth - 1;
     options.push(

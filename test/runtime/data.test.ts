@@ -104,6 +104,36 @@ type Report { issued_on: date }
     expect(d2.dataErrors).toEqual([{ path: 'merchant.rating', message: 'expected a number, got "4星" (a string)' }]);
   });
 
+  it('is present of a let or criterion over wrong-typed data is unknown at every use, not only the first', () => {
+    const q = simplePolicy(
+      '  rating?: number',
+      `  admit when score is present and good is present
+  prefer again "再用一次": score is present
+  prefer good_again "再用一次": good is present`,
+      `
+let score "评分" = merchant.rating
+criterion good "好": merchant.rating >= 4.5
+`,
+    );
+    for (const subject of [{ rating: '4星' }, { rating: 4.8 }, {}]) {
+      const { plain, explained } = evaluateBoth(q, 'test.p', subject, { asOf });
+      for (const d of [plain, explained]) {
+        const met = d.priorities.map((x) => x.met);
+        if ('rating' in subject && subject.rating === '4星') {
+          expect(d.outcome).toBe('undetermined');
+          expect(met).toEqual(['unknown', 'unknown']);
+        } else if ('rating' in subject) {
+          expect(d.outcome).toBe('admitted');
+          expect(met).toEqual([true, true]);
+        } else {
+          // Missing data: the let and the criterion have no value; nothing is wrong, so both are missing.
+          expect(d.outcome).toBe('rejected');
+          expect(met).toEqual([false, false]);
+        }
+      }
+    }
+  });
+
   it('a bad asOf is a data error, not an exception', () => {
     for (const bad of ['2024-02-30', '2024-13-01T10:00']) {
       const d = p.evaluate('test.p', good, { asOf: bad });

@@ -551,14 +551,14 @@ class Generator<Ctx> {
       const saved = x.condition;
       x.condition = undefined;
       this.preludeFunction(
-        [`function ${name}(ctx, R) {`, `  if (ctx.criterionGen[${index}] === ctx.gen) return ctx.criteria[${index}];`],
+        [`function ${name}(ctx, R) {`, `  if (ctx.criterionGen[${index}] === ctx.gen) { ctx.failures += ctx.criterionFailures[${index}]; return ctx.criteria[${index}]; }`, '  const failures = ctx.failures;'],
         () => {
           const body = this.explainBody(decl.body);
           criterion.child = body.template;
           criterion.slot = body.template.slot;
           return body.result;
         },
-        (result) => [`  ctx.criteria[${index}] = ${result};`, `  ctx.criterionGen[${index}] = ctx.gen;`, `  return ${result};`, '}'],
+        (result) => [`  ctx.criteria[${index}] = ${result};`, `  ctx.criterionGen[${index}] = ctx.gen;`, `  ctx.criterionFailures[${index}] = ctx.failures - failures;`, `  return ${result};`, '}'],
       );
       x.condition = saved;
     }
@@ -672,9 +672,10 @@ class Generator<Ctx> {
       this.criteria.set(decl, name);
       const slot = this.host.criterionSlot(decl);
       this.preludeFunction(
-        [`function ${name}(ctx) {`, `  if (ctx.criterionGen[${slot}] === ctx.gen) return ctx.criteria[${slot}];`],
+        // A cached value meets the data errors of its evaluation again (for `is present`).
+        [`function ${name}(ctx) {`, `  if (ctx.criterionGen[${slot}] === ctx.gen) { ctx.failures += ctx.criterionFailures[${slot}]; return ctx.criteria[${slot}]; }`, '  const failures = ctx.failures;'],
         () => this.body(decl.body),
-        (result) => [`  ctx.criteria[${slot}] = ${result};`, `  ctx.criterionGen[${slot}] = ctx.gen;`, `  return ${result};`, '}'],
+        (result) => [`  ctx.criteria[${slot}] = ${result};`, `  ctx.criterionGen[${slot}] = ctx.gen;`, `  ctx.criterionFailures[${slot}] = ctx.failures - failures;`, `  return ${result};`, '}'],
       );
     }
     const v = this.t();
@@ -695,9 +696,9 @@ class Generator<Ctx> {
       this.lets.set(decl, name);
       const slot = this.host.letSlot(decl);
       this.preludeFunction(
-        [`function ${name}(ctx) {`, `  if (ctx.letGen[${slot}] === ctx.gen) return ctx.lets[${slot}];`],
+        [`function ${name}(ctx) {`, `  if (ctx.letGen[${slot}] === ctx.gen) { ctx.failures += ctx.letFailures[${slot}]; return ctx.lets[${slot}]; }`, '  const failures = ctx.failures;'],
         () => this.expr(decl.value),
-        (result) => [`  ctx.lets[${slot}] = ${result};`, `  ctx.letGen[${slot}] = ctx.gen;`, `  return ${result};`, '}'],
+        (result) => [`  ctx.lets[${slot}] = ${result};`, `  ctx.letGen[${slot}] = ctx.gen;`, `  ctx.letFailures[${slot}] = ctx.failures - failures;`, `  return ${result};`, '}'],
       );
     }
     const v = this.t();

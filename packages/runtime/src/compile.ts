@@ -69,7 +69,7 @@ interface Trace {
   /** Whether comparisons are recorded (not when the trace only finds which unknowns decide). */
   readonly comparisons: boolean;
   /** Without comparisons: each let's value and the unknowns its evaluation recorded, by slot. */
-  readonly lets: Map<number, { value: unknown; unknowns: string[] }>;
+  readonly lets: Map<number, { value: unknown; unknowns: string[]; failures: number }>;
 }
 
 /** Per-evaluation state. */
@@ -86,8 +86,12 @@ export interface EvalContext {
   gen: number;
   lets: unknown[];
   letGen: number[];
+  /** Data errors met evaluating each let (a use of its cached value meets them again, for `is present`). */
+  letFailures: number[];
   criteria: unknown[];
   criterionGen: number[];
+  /** The same for criteria. */
+  criterionFailures: number[];
   vars: unknown[];
   indices: number[];
   errors: DataError[];
@@ -326,8 +330,10 @@ class PolicyCompiler {
       gen: 0,
       lets: new Array(this.letFns.length),
       letGen: new Array(this.letFns.length).fill(-1),
+      letFailures: new Array(this.letFns.length).fill(0),
       criteria: new Array(this.criterionFns.length),
       criterionGen: new Array(this.criterionFns.length).fill(-1),
+      criterionFailures: new Array(this.criterionFns.length).fill(0),
       vars: [],
       indices: [],
       errors: NO_ERRORS,
@@ -918,11 +924,16 @@ class PolicyCompiler {
     const fns = this.criterionFns[slot]!;
     if (!traced) {
       return (ctx) => {
-        if (ctx.criterionGen[slot] === ctx.gen) return ctx.criteria[slot] as boolean | undefined;
+        if (ctx.criterionGen[slot] === ctx.gen) {
+          ctx.failures += ctx.criterionFailures[slot]!;
+          return ctx.criteria[slot] as boolean | undefined;
+        }
         fns.plain ??= this.body(decl.body, false);
+        const failures = ctx.failures;
         const v = fns.plain(ctx);
         ctx.criteria[slot] = v;
         ctx.criterionGen[slot] = ctx.gen;
+        ctx.criterionFailures[slot] = ctx.failures - failures;
         return v;
       };
     }
@@ -935,6 +946,7 @@ class PolicyCompiler {
         parent.children!.push(cachedNode);
         // One by one: a node can have more unknowns (list elements) than the stack holds arguments.
         if (cachedNode.unknown) for (const u of cachedNode.unknown) trace.unknowns.push(u);
+        ctx.failures += ctx.criterionFailures[slot]!;
         return ctx.criteria[slot] as boolean | undefined;
       }
       fns.traced ??= this.body(decl.body, true);
@@ -943,12 +955,14 @@ class PolicyCompiler {
       trace.criterionNodes.set(slot, node);
       trace.stack.push(node);
       const mark = trace.unknowns.length;
+      const failures = ctx.failures;
       const v = fns.traced(ctx);
       trace.stack.pop();
       node.result = truth(v);
       if (v === undefined) setUnknown(node, trace.unknowns.slice(mark));
       ctx.criteria[slot] = v;
       ctx.criterionGen[slot] = ctx.gen;
+      ctx.criterionFailures[slot] = ctx.failures - failures;
       return v;
     };
   }
@@ -1136,11 +1150,16 @@ class PolicyCompiler {
         const decl = r.decl;
         if (!traced) {
           return (ctx) => {
-            if (ctx.letGen[slot] === ctx.gen) return ctx.lets[slot];
+            if (ctx.letGen[slot] === ctx.gen) {
+              ctx.failures += ctx.letFailures[slot]!;
+              return ctx.lets[slot];
+            }
             fns.plain ??= this.expr(decl.value, false);
+            const failures = ctx.failures;
             const v = fns.plain(ctx);
             ctx.lets[slot] = v;
             ctx.letGen[slot] = ctx.gen;
+            ctx.letFailures[slot] = ctx.failures - failures;
             return v;
           };
         }
@@ -1154,11 +1173,13 @@ class PolicyCompiler {
           const seen = trace.lets.get(slot);
           if (seen) {
             for (const u of seen.unknowns) trace.unknowns.push(u);
+            ctx.failures += seen.failures;
             return seen.value;
           }
           const mark = trace.unknowns.length;
+          const failures = ctx.failures;
           const value = fns.traced(ctx);
-          trace.lets.set(slot, { value, unknowns: trace.unknowns.slice(mark) });
+          trace.lets.set(slot, { value, unknowns: trace.unknowns.slice(mark), failures: ctx.failures - failures });
           return value;
         };
       }
