@@ -401,9 +401,10 @@ function boolExpr(g: G, s: Scope, depth: number): string {
     );
   }
   for (const f of s.fields) options.push(() => `${field(s, f)} is ${pick(g, ['present', 'missing'])}`);
-  // Lets and criteria are cached per decision: every use must see the same presence.
-  for (const l of s.lets) options.push(() => `${l.name} is ${pick(g, ['present', 'missing'])}`);
-  for (const c of s.criteria) options.push(() => `${c} is ${pick(g, ['present', 'missing'])}`);
+  // Lets and criteria are cached per decision: every use must see the same presence. (One
+  // option for all of them: a condition asking it is explained by the interpreter.)
+  const named = [...s.lets.map((l) => l.name), ...s.criteria];
+  if (named.length) options.push(() => `${pick(g, named)} is ${pick(g, ['present', 'missing'])}`);
   if (depth > 0) {
     const d = depth - 1;
     options.push(

@@ -134,6 +134,29 @@ criterion good "好": merchant.rating >= 4.5
     }
   });
 
+  it('is present asks only about what the plain path evaluates, also when explaining', () => {
+    // An explanation evaluates every item of a block and both sides of a comparison; what it
+    // evaluates only to show it does not make `is present` unknown.
+    const q = simplePolicy(
+      '  a?: number\n  b?: number\n  x?: number',
+      `  admit when merchant.a is present
+  prefer blocked "整块": c is present
+  prefer compared "比较": d is missing`,
+      `
+criterion c "块": all of {
+  merchant.a > 5
+  merchant.b > 2
+}
+criterion d "比较": merchant.x + 1 > merchant.b
+`,
+    );
+    const { plain, explained } = evaluateBoth(q, 'test.p', { a: 0, b: 'bad' }, { asOf });
+    for (const d of [plain, explained]) expect(d.priorities.map((x) => x.met)).toEqual([true, true]);
+    // The explanation did meet the bad value (the plain path never reads it).
+    expect(explained.dataErrors.map((e) => e.path)).toContain('merchant.b');
+    expect(plain.dataErrors).toEqual([]);
+  });
+
   it('a bad asOf is a data error, not an exception', () => {
     for (const bad of ['2024-02-30', '2024-13-01T10:00']) {
       const d = p.evaluate('test.p', good, { asOf: bad });

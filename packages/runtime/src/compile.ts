@@ -866,8 +866,22 @@ class PolicyCompiler {
       trace.stack.at(-1)!.children!.push(node);
       trace.stack.push(node);
       const mark = trace.unknowns.length;
-      // Explanations evaluate every item, so that each shows its result.
-      const v = combine(items.map((f) => f(ctx)));
+      // Explanations evaluate every item, so that each shows its result. The items after the one
+      // that decides are evaluated for the explanation only: their data errors do not make an
+      // `is present` unknown, as on the plain path, which does not evaluate them.
+      const values: (boolean | undefined)[] = new Array(items.length);
+      let decided = false;
+      for (let i = 0; i < items.length; i++) {
+        if (decided) {
+          const failures = ctx.failures;
+          values[i] = items[i]!(ctx);
+          ctx.failures = failures;
+        } else {
+          values[i] = items[i]!(ctx);
+          decided = (mode === 'all' && values[i] === false) || (mode === 'any' && values[i] === true);
+        }
+      }
+      const v = combine(values);
       trace.stack.pop();
       node.result = truth(v);
       if (v !== undefined) trace.unknowns.length = mark;
@@ -1404,9 +1418,17 @@ class PolicyCompiler {
     const text = this.textOf(e);
     const showLeft = displayer(lt, this.p.timezone);
     const showRight = displayer(rt, this.p.timezone);
+    const evaluatesRightWhenLeftUnknown = op === 'in' || op === 'not in' || op === 'contains';
     return (ctx) => {
       const a = left(ctx);
-      const b = right(ctx);
+      let b: unknown;
+      if (a === undefined && !evaluatesRightWhenLeftUnknown) {
+        // Evaluated for the explanation only (the plain path stops at the unknown left side):
+        // its data errors do not make an `is present` unknown.
+        const failures = ctx.failures;
+        b = right(ctx);
+        ctx.failures = failures;
+      } else b = right(ctx);
       const v = a === undefined || b === undefined ? undefined : compute(a, b, ctx);
       if (!ctx.trace!.comparisons) return v;
       const node = ctx.trace!.stack.at(-1);
