@@ -269,6 +269,41 @@ decide { admit when m.name not in ["a", "x", "y"] }
     expect(d.dataErrors.map((e) => e.message)).toEqual(['["a", "x", "y"] has 3 elements; the limit is 2']);
   });
 
+  it('a criterion used once, inside a loop, is computed once per decision (its steps counted once)', () => {
+    const subject = { orders: Array.from({ length: 100 }, () => ({ ok: true })) };
+    const d = bothWithLimits(
+      `type Item { ok?: bool }
+type M { orders?: list of Item }
+subject m: M
+criterion enough "够": count(x in m.orders: x.ok) >= 1
+decide { admit when any(y in m.orders: enough) }
+`,
+      subject,
+      { maxSteps: 1000 },
+    );
+    expect(d.outcome).toBe('admitted');
+  });
+
+  it('finding which unknowns decide does not evaluate what a decided block skips (no limit the plain path does not reach)', () => {
+    const text = `${header('t.lim')}type M { flag?: bool  xs?: list of number  b?: number }
+subject m: M
+decide {
+  tier gold "金": all of {
+    m.flag
+    count(x in m.xs: x > 0) > 0
+  }
+  tier silver "银": m.b > 1
+}
+`;
+    for (const codegen of [true, false]) {
+      const r = PolicyRegistry.fromSources([{ path: 'inline.policy', text }], { codegen, runtimeLimits: { maxSteps: 3 } }).registry!;
+      const d = r.evaluate('t.lim', { flag: false, xs: [1, 2, 3, 4, 5] }, { asOf });
+      expect(d.outcome).toBe('undetermined');
+      expect(d.unknown).toEqual(['m.b']);
+      expect(d.dataErrors).toEqual([]);
+    }
+  });
+
   it('limits that are not plain numbers never become code', () => {
     const d = bothWithLimits(
       `type M { nums: list of number }

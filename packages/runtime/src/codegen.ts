@@ -414,6 +414,8 @@ class Generator<Ctx> {
 
   /** The aggregation variables of the loops being generated. */
   private readonly variables = new Map<A.Identifier, LoopVariable>();
+  /** How many generated aggregation loops enclose the code being generated. */
+  private loops = 0;
 
   constructor(
     private readonly host: CodegenHost<Ctx>,
@@ -664,8 +666,10 @@ class Generator<Ctx> {
 
   private criterionRef(decl: A.CriterionDecl): string {
     if (this.explain) return this.explainCriterionRef(decl).result;
-    // A criterion used in one place only is computed there: no function, no cache.
-    if (this.references.get(decl) === 1) return this.body(decl.body);
+    // A criterion used in one place only is computed there: no function, no cache. Not inside a
+    // loop, though: there it would be computed again for every element (the interpreter computes
+    // a criterion once per decision, and counts its steps once).
+    if (this.references.get(decl) === 1 && this.loops === 0) return this.body(decl.body);
     let name = this.criteria.get(decl);
     if (!name) {
       name = `crit${this.criteria.size}`;
@@ -1233,6 +1237,7 @@ class Generator<Ctx> {
       return x;
     });
     const sum = this.t();
+    this.loops++;
     const body = this.capture(() => {
       if (e.filter) {
         const keep = this.expr(e.filter);
@@ -1264,6 +1269,7 @@ class Generator<Ctx> {
       }
       return value;
     });
+    this.loops--;
     if (e.variable) this.variables.delete(e.variable);
     const start = e.fn === 'count' || e.fn === 'sum' ? '0' : e.fn === 'any' || e.fn === 'all' ? 'false' : 'undefined';
     const result = {

@@ -873,6 +873,9 @@ class PolicyCompiler {
       let decided = false;
       for (let i = 0; i < items.length; i++) {
         if (decided) {
+          // A trace of unknowns alone shows nothing: the items after the deciding one (whose
+          // unknowns a decided block drops) are not evaluated, as on the plain path.
+          if (!trace.comparisons) break;
           const failures = ctx.failures;
           values[i] = items[i]!(ctx);
           ctx.failures = failures;
