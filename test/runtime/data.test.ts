@@ -157,6 +157,28 @@ criterion d "比较": merchant.x + 1 > merchant.b
     expect(plain.dataErrors).toEqual([]);
   });
 
+  it('is present of a param given with the wrong type is unknown; a table with one bad row is present', () => {
+    const q = simplePolicy(
+      '  industry?: string',
+      `  admit when lim is present
+  prefer table_given "有门槛表": th is present
+  prefer row "本行业门槛": th[merchant.industry] > 1`,
+      `
+param lim "上限": number = 3
+placeholder th "门槛": table string -> number
+`,
+    );
+    const bad = evaluateBoth(q, 'test.p', { industry: 'a' }, { asOf, params: { lim: 'zz', th: { a: 5, b: 'x' } } }).plain;
+    expect(bad.outcome).toBe('undetermined');
+    expect(bad.priorities.map((x) => x.met)).toEqual([true, true]);
+    expect(bad.dataErrors.map((e) => e.path)).toEqual(['params.lim', 'params.th["b"]']);
+    // Not given: the default, present.
+    expect(evaluateBoth(q, 'test.p', { industry: 'a' }, { asOf }).plain.outcome).toBe('admitted');
+    // A table that is not a table at all reads as a data error too.
+    const notTable = evaluateBoth(q, 'test.p', { industry: 'a' }, { asOf, params: { th: 7 } }).plain;
+    expect(notTable.priorities.map((x) => x.met)).toEqual(['unknown', 'unknown']);
+  });
+
   it('a bad asOf is a data error, not an exception', () => {
     for (const bad of ['2024-02-30', '2024-13-01T10:00']) {
       const d = p.evaluate('test.p', good, { asOf: bad });

@@ -768,8 +768,12 @@ class Generator<Ctx> {
       case 'enumMember':
         return this.number(r.index);
       case 'param':
-      case 'placeholder':
-        return `ctx.params[${this.host.paramSlot(r.decl.name.name)}]`;
+      case 'placeholder': {
+        const slot = this.host.paramSlot(r.decl.name.name);
+        // A param that failed its check as a whole meets its data error again at each read (`is present`).
+        this.emit(`ctx.failures += ctx.paramFailures[${slot}];`);
+        return `ctx.params[${slot}]`;
+      }
       case 'let':
         return this.letRef(r.decl);
       case 'criterion':

@@ -92,6 +92,8 @@ export interface EvalContext {
   criterionGen: number[];
   /** The same for criteria. */
   criterionFailures: number[];
+  /** 1 for a param whose given value failed its check as a whole (it reads as a data error), else 0. */
+  paramFailures: number[];
   vars: unknown[];
   indices: number[];
   errors: DataError[];
@@ -327,6 +329,7 @@ class PolicyCompiler {
       clock: { today: 0, now: 0, zone: this.p.timezone },
       clockAsOf: NO_CLOCK,
       params: new Array(this.paramConverters.length),
+      paramFailures: new Array(this.paramConverters.length).fill(0),
       gen: 0,
       lets: new Array(this.letFns.length),
       letGen: new Array(this.letFns.length).fill(-1),
@@ -405,6 +408,7 @@ class PolicyCompiler {
     for (let i = 0; i < this.paramConverters.length; i++) {
       const pc = this.paramConverters[i]!;
       const raw = given === undefined || given === null || typeof given !== 'object' ? undefined : readOwn(given, pc.name);
+      ctx.paramFailures[i] = 0;
       if (raw === undefined || raw === null) {
         ctx.params[i] = pc.defaultFn ? pc.defaultFn(ctx) : undefined;
         continue;
@@ -423,6 +427,9 @@ class PolicyCompiler {
       }
       for (const e of converted.errors) this.fail(ctx, e.path, e.message);
       ctx.params[i] = converted.value;
+      // Wrong data is not missing data: each read of a value that failed as a whole meets its error
+      // again (for `is present`), as a field's read does. A table or list with some bad rows is present.
+      if (converted.value === undefined && converted.errors.length > 0) ctx.paramFailures[i] = 1;
     }
   }
 
@@ -1155,6 +1162,7 @@ class PolicyCompiler {
         const source = `${r.kind} ${r.decl.name.name}`;
         return (ctx) => {
           const v = ctx.params[slot];
+          ctx.failures += ctx.paramFailures[slot]!;
           if (v === undefined && ctx.trace) ctx.trace.unknowns.push(source);
           return v;
         };
