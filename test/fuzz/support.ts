@@ -401,9 +401,9 @@ function boolExpr(g: G, s: Scope, depth: number): string {
     );
   }
   for (const f of s.fields) options.push(() => `${field(s, f)} is ${pick(g, ['present', 'missing'])}`);
-  // Lets and criteria are cached per decision: every use must see the same presence. (One
-  // option for all of them: a condition asking it is explained by the interpreter.)
-  const named = [...s.lets.map((l) => l.name), ...s.criteria];
+  // Lets and criteria are cached per decision and params checked once: every use must see the
+  // same presence. (One option for all of them: a condition asking it is explained by the interpreter.)
+  const named = [...s.lets.map((l) => l.name), ...s.criteria, ...s.params.map((p) => p.name), ...s.placeholders];
   if (named.length) options.push(() => `${pick(g, named)} is ${pick(g, ['present', 'missing'])}`);
   if (depth > 0) {
     const d = depth - 1;
