@@ -117,24 +117,10 @@ export function generateRules<Ctx>(
   entry?: DecideEntry<Ctx>,
 ): { fn: RulesFunction<Ctx>; source: string; decide?: (subject: unknown, options: { readonly asOf: string }) => unknown } | undefined {
   const g = new Generator(host);
-  const lines: string[] = [];
-  for (let i = 0; i < bodies.length; i++) {
-    if (g.temporaries > MAX_GENERATED_TEMPORARIES) return undefined;
-    const { code, result } = g.capture(() => g.body(bodies[i]!));
-    // Line by line, not spread as arguments: a rule's code can have more lines than the stack holds arguments.
-    lines.push('{');
-    for (const l of code) lines.push(l);
-    lines.push(`out[${i}] = ${result};`, '}');
-  }
-  if (g.temporaries > MAX_GENERATED_TEMPORARIES) return undefined;
-  for (const l of epilogue((v) => g.constant(v))) lines.push(l);
+  const rules = rulesSource(g, 'function rules(ctx, out) {', bodies.length, (i) => g.body(bodies[i]!), epilogue, '}');
+  if (!rules) return undefined;
   const source = [
-    '"use strict";',
-    ...g.prelude,
-    'function rules(ctx, out) {',
-    ...g.scope.decls.map((l) => '  ' + l),
-    ...lines.map((l) => '  ' + l),
-    '}',
+    ...rules,
     // The entry, one per policy (so that its call sites see one policy): the common case inline,
     // everything else through E.decide; a limit or any exception ends in E.decide too, which
     // starts again and reports it.
@@ -169,6 +155,37 @@ export function generateRules<Ctx>(
   if (!factory) return undefined;
   const made = factory(g.constants, helpers(host), entry);
   return { fn: made.rules, source, ...(made.decide ? { decide: made.decide } : {}) };
+}
+
+/**
+ * The source of a function (`open` … `close`) that computes every rule into `out[i]`, each in a
+ * block of its own, then runs the epilogue; the generator's prelude (criteria, lets) before it.
+ * Undefined when the policy is too large for generated code (see {@link MAX_GENERATED_TEMPORARIES}).
+ */
+function rulesSource<Ctx>(
+  g: Generator<Ctx>,
+  open: string,
+  count: number,
+  rule: (i: number) => string,
+  epilogue: (constant: (value: unknown) => string) => string[],
+  close: string,
+): string[] | undefined {
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (g.temporaries > MAX_GENERATED_TEMPORARIES) return undefined;
+    const { code, result } = g.capture(() => rule(i));
+    // Line by line, not spread as arguments: a rule's code can have more lines than the stack holds arguments.
+    lines.push('{');
+    for (const l of code) lines.push(l);
+    lines.push(`out[${i}] = ${result};`, '}');
+  }
+  if (g.temporaries > MAX_GENERATED_TEMPORARIES) return undefined;
+  for (const l of epilogue((v) => g.constant(v))) lines.push(l);
+  const source = ['"use strict";', ...g.prelude, open];
+  for (const l of g.scope.decls) source.push('  ' + l);
+  for (const l of lines) source.push('  ' + l);
+  source.push(close);
+  return source;
 }
 
 /**
@@ -217,36 +234,29 @@ export function generateExplainer<Ctx>(
   unknown: object;
 } | undefined {
   const g = new Generator(host, true);
-  const lines: string[] = [];
   const templates: RuleTemplate[] = [];
+  let lines: string[] | undefined;
   try {
-    for (let i = 0; i < rules.length; i++) {
-      if (g.temporaries > MAX_GENERATED_TEMPORARIES) return undefined;
-      const rule = rules[i]!;
-      const { code, result } = g.capture(() => {
+    lines = rulesSource(
+      g,
+      'return function explain(ctx, out, R) {',
+      rules.length,
+      (i) => {
+        const rule = rules[i]!;
         const body = g.explainBody(rule.body);
         // A rule's value is its body's, already recorded.
         templates.push({ role: rule.role, fields: rule.fields, slot: body.template.slot, child: body.template });
         return body.result;
-      });
-      lines.push('{');
-      for (const l of code) lines.push(l);
-      lines.push(`out[${i}] = ${result};`, '}');
-    }
+      },
+      epilogue,
+      '};',
+    );
   } catch (e) {
     if (e instanceof NotGenerated) return undefined;
     throw e;
   }
-  if (g.temporaries > MAX_GENERATED_TEMPORARIES) return undefined;
-  for (const l of epilogue((v) => g.constant(v))) lines.push(l);
-  const source = [
-    '"use strict";',
-    ...g.prelude,
-    'return function explain(ctx, out, R) {',
-    ...g.scope.decls.map((l) => '  ' + l),
-    ...lines.map((l) => '  ' + l),
-    '};',
-  ].join('\n');
+  if (!lines) return undefined;
+  const source = lines.join('\n');
   const unknown = Object.freeze({ unknown: true });
   const factory = compileSource(source, 'K', 'H') as ((k: unknown[], h: unknown) => (ctx: Ctx, out: (boolean | undefined)[], record: unknown[]) => unknown) | undefined;
   const build = generateMaterializer(templates);
@@ -480,10 +490,12 @@ class Generator<Ctx> {
    * `maxSteps`; past either, the evaluation stops with the interpreter's message (the data
    * path of `at`, as the interpreter writes it). No value is computed again.
    */
-  private listLimits(list: string, at: A.Expression, steps = true): string {
-    const max = this.number(this.host.maxListLength);
-    const check = `if (${list}.length > ${max}) H.tooLong(${this.pathText(at) ?? this.k(this.host.textOf(at))}, ${list}.length);`;
-    return steps ? `${check} if ((ctx.steps += ${list}.length) > ${this.number(this.host.maxSteps)}) H.tooManySteps();` : check;
+  private listLimits(list: string, at: A.Expression): string {
+    const path = this.pathCode(at, false) ?? this.k(this.host.textOf(at));
+    return (
+      `if (${list}.length > ${this.number(this.host.maxListLength)}) H.tooLong(${path}, ${list}.length); ` +
+      `if ((ctx.steps += ${list}.length) > ${this.number(this.host.maxSteps)}) H.tooManySteps();`
+    );
   }
 
 
@@ -785,58 +797,31 @@ class Generator<Ctx> {
     }
   }
 
-  /** The static data path of a field chain from the subject, for messages. */
-  private staticPath(e: A.Expression): string | undefined {
-    if (e.kind === 'NameRef') return this.host.policy.names.get(e)?.kind === 'subject' ? e.name : undefined;
-    if (e.kind === 'MemberAccess') {
-      const base = this.staticPath(e.object);
-      return base === undefined ? undefined : `${base}.${e.member.name}`;
-    }
-    return undefined;
-  }
-
   /**
-   * Code for the data path of a field chain, for messages, as the interpreter writes it:
-   * a constant from the subject (`m.shop.level`); from an aggregation variable, built from
-   * the loop indices when needed (`m.items[3].amount`). Undefined for other roots.
+   * Code for the data path of an expression as the interpreter's `pathOf` writes it (data errors,
+   * limit messages): a field chain from the subject (`merchant.shop.level`), one from an
+   * aggregation variable built from the loop indices when needed (`m.items[3].amount`), anything
+   * else its text. With `fieldsOnly` (the default), undefined for anything but such field chains:
+   * what generated code reads and checks itself. Undefined for a variable no generated loop binds.
    */
-  private pathCode(e: A.Expression): string | undefined {
-    const fixed = this.staticPath(e);
-    if (fixed !== undefined) return this.k(fixed);
-    if (e.kind === 'NameRef') {
-      const r = this.host.policy.names.get(e);
-      const loop = r?.kind === 'variable' ? this.variables.get(r.binder) : undefined;
-      return loop?.path === undefined ? undefined : `${loop.path} + "[" + ${loop.index} + "]"`;
-    }
-    if (e.kind === 'MemberAccess') {
-      const base = this.pathCode(e.object);
-      return base === undefined ? undefined : `${base} + ${jsString('.' + e.member.name)}`;
-    }
-    if (e.kind === 'DuringExpr') return this.pathCode(e.series);
-    return undefined;
-  }
-
-  /**
-   * Code for the data path of any expression as the interpreter's `pathOf` writes it (for data
-   * errors and limit messages): a field chain as a path, an aggregation variable as its source's
-   * path and index, anything else as its text. Undefined for a variable no generated loop binds.
-   */
-  private pathText(e: A.Expression): string | undefined {
+  private pathCode(e: A.Expression, fieldsOnly = true): string | undefined {
     switch (e.kind) {
       case 'NameRef': {
         const r = this.host.policy.names.get(e);
-        if (r?.kind !== 'variable') return jsString(e.name);
-        const loop = this.variables.get(r.binder);
-        return loop?.path === undefined ? undefined : `${loop.path} + "[" + ${loop.index} + "]"`;
+        if (r?.kind === 'variable') {
+          const loop = this.variables.get(r.binder);
+          return loop?.path === undefined ? undefined : `${loop.path} + "[" + ${loop.index} + "]"`;
+        }
+        return r?.kind === 'subject' || !fieldsOnly ? jsString(e.name) : undefined;
       }
       case 'MemberAccess': {
-        const base = this.pathText(e.object);
+        const base = this.pathCode(e.object, fieldsOnly);
         return base === undefined ? undefined : `${base} + ${jsString('.' + e.member.name)}`;
       }
       case 'DuringExpr':
-        return this.pathText(e.series);
+        return this.pathCode(e.series, fieldsOnly);
       default:
-        return jsString(this.host.textOf(e));
+        return fieldsOnly ? undefined : jsString(this.host.textOf(e));
     }
   }
 
@@ -1227,7 +1212,7 @@ class Generator<Ctx> {
     const unknown = this.t();
     const acc = this.t();
     const seenFalse = this.t();
-    const loop: LoopVariable = { value: x, index: i, path: this.pathText(e.source), exported: false };
+    const loop: LoopVariable = { value: x, index: i, path: this.pathCode(e.source, false), exported: false };
     // Known to the interpreter before any closure inside the loop is made (its data paths start there).
     const slot = e.variable ? this.host.variableSlot(e as A.AggregateExpr & { variable: A.Identifier }) : undefined;
     if (e.variable) this.variables.set(e.variable, loop);
