@@ -35,11 +35,10 @@ export function truth(v: boolean | undefined | unknown): Truth {
   return v === true ? true : v === false ? false : 'unknown';
 }
 
-
-export function labelFields(l: Labelled): { id: string; label?: string; cites?: string } {
+/** A node's label fields from a heading's, without the ones not given. */
+export function labelFields(l: Labelled): LabelFields {
   return { id: l.id, ...(l.label !== undefined ? { label: l.label } : {}), ...(l.cites !== undefined ? { cites: l.cites } : {}) };
 }
-
 
 /** A value as a person reads it: `9,000,000`, `2023-07-17`, `L3`. */
 export function display(v: unknown, t: Type, zone: string): string {
@@ -140,7 +139,7 @@ export function isComparison(op: A.BinaryOperator): boolean {
 export const MAX_RECORDED_COMPARISONS = 20;
 
 /** How far the left side of a failed numeric comparison is from passing. */
-export function shortfall(op: A.BinaryOperator, a: unknown, b: unknown, t: Type): string | undefined {
+function shortfall(op: A.BinaryOperator, a: unknown, b: unknown, t: Type): string | undefined {
   if (t.kind !== 'number' || typeof a !== 'number' || typeof b !== 'number') return undefined;
   if (op === '>=' || op === '>') {
     const gap = D.sub(b, a);
@@ -170,9 +169,10 @@ export function comparisonTrace(text: string, op: A.BinaryOperator, a: unknown, 
 }
 
 /**
- * Add a comparison to a condition node. Inside aggregations a comparison repeats per element:
- * keep the first few and count the rest, but always keep the latest one, which is the
- * outermost (it completes last).
+ * Add a comparison to a condition node: the first {@link MAX_RECORDED_COMPARISONS} − 1 are
+ * kept, then always the latest one (the outermost, which completes last), and the ones
+ * between only counted. The interpreter's traced comparisons (compile.ts) keep the same ones,
+ * making the text of a latest one only when the condition ends.
  */
 export function addComparison(node: ExplanationNode, c: ComparisonTrace): void {
   const list = node.comparisons!;
