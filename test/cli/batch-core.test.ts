@@ -12,15 +12,13 @@ import { BatchSummary, SegmentDecider, decideLine, formatResult, type BatchJob }
 
 const root = join(import.meta.dirname, '..', '..');
 const job: BatchJob = {
-  policyPaths: [join(root, 'bench/harness')],
-  cwd: root,
   policyId: 'bench.admission',
   asOf: '2024-01-01',
   params: undefined,
   input: 'ndjson',
   columns: undefined,
 };
-const { registry } = loadPolicies(job.policyPaths, { cwd: root });
+const { registry } = loadPolicies([join(root, 'bench/harness')], { cwd: root });
 const policy = registry!.inForce(job.policyId, job.asOf)!.policy;
 
 function merchant(i: number, id: unknown) {

@@ -5,10 +5,8 @@
 import { isAscii } from 'node:buffer';
 import { formatNumber, type CompiledPolicy, type PlainDecision, type PolicyRegistry } from '@bylaw/runtime';
 
-/** What deciding lines needs to know (the policy paths are for loading them when no registry is given). */
+/** What deciding lines needs to know (the policies themselves travel as a registry, checked once). */
 export interface BatchJob {
-  readonly policyPaths: string[];
-  readonly cwd: string;
   readonly policyId: string;
   readonly asOf: string;
   readonly params: Record<string, unknown> | undefined;

@@ -13,14 +13,14 @@
 import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { formatNumber, loadPolicies, type PolicyRegistry } from '@bylaw/runtime';
+import { formatNumber, type PolicyRegistry } from '@bylaw/runtime';
 import { BatchSummary, SegmentDecider, csvHeader, formatResult, parseCsvLine, type BatchJob, type LineResult, type Segment, type SegmentResult } from './batch-core.js';
 
 /** Options of a batch run. */
 export interface BatchOptions {
   readonly job: Omit<BatchJob, 'columns'>;
-  /** The policies of `job.policyPaths`, when the caller has loaded them already. */
-  readonly registry?: PolicyRegistry;
+  /** The policies, loaded and checked by the caller (workers get them checked, and parse nothing). */
+  readonly registry: PolicyRegistry;
   readonly dataPath: string;
   readonly output: 'ndjson' | 'csv';
   /** Where to write decision records; undefined: standard output. */
@@ -401,7 +401,7 @@ async function run(o: BatchOptions, err: (s: string) => void): Promise<BatchResu
   const started = performance.now();
   const reader: Reader = o.job.input === 'json' ? new JsonArrayReader(o.dataPath) : new SegmentReader(o.dataPath, o.job.input === 'csv');
   const job: BatchJob = { ...o.job, columns: reader.header === undefined ? undefined : parseCsvLine(reader.header) };
-  const registry = o.registry ?? loadPolicies(o.job.policyPaths, { cwd: o.job.cwd }).registry!;
+  const registry = o.registry;
   const decider = new SegmentDecider(registry.inForce(o.job.policyId, o.job.asOf)!.policy, registry, job, o.output, o.onMalformed);
   const output = new Output(o.outPath);
   if (o.output === 'csv') await output.write(Buffer.from(csvHeader + '\n'));

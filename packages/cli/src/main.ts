@@ -296,7 +296,7 @@ async function cmdEval(args: readonly string[], io: Io): Promise<number> {
       return await runBatchCommand(
         {
           workers: handed,
-          job: { policyPaths: paths, cwd: process.cwd(), policyId: id, asOf, params, input: batchInput! },
+          job: { policyId: id, asOf, params, input: batchInput! },
           registry,
           dataPath: values.data,
           output: formatGiven ? (values.format as 'ndjson' | 'csv') : 'ndjson',
