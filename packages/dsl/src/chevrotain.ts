@@ -37,4 +37,4 @@ export const EOF: typeof Chevrotain.EOF = chevrotain.EOF;
 export const tokenMatcher: typeof Chevrotain.tokenMatcher = chevrotain.tokenMatcher;
 export type Lexer = Chevrotain.Lexer;
 export type EmbeddedActionsParser = Chevrotain.EmbeddedActionsParser;
-export type { IToken, TokenType, CustomPatternMatcherFunc, IRecognitionException, IParserErrorMessageProvider } from 'chevrotain';
+export type { IToken, ITokenConfig, TokenType, CustomPatternMatcherFunc, IRecognitionException, IParserErrorMessageProvider } from 'chevrotain';

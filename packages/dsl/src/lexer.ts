@@ -1,7 +1,10 @@
 /**
  * The lexer: source text → tokens (and comments, kept aside for the formatter).
  */
-import { createToken, Lexer, type IToken, type TokenType, type CustomPatternMatcherFunc } from './chevrotain.js';
+import { createToken, Lexer, type IToken, type ITokenConfig, type TokenType, type CustomPatternMatcherFunc } from './chevrotain.js';
+
+/** A token whose text never holds a line break: said, so that the lexer need not analyse its pattern for them. */
+const token = (config: ITokenConfig): TokenType => createToken({ line_breaks: false, ...config });
 
 // Identifiers: any Unicode letter or `_`, then letters, digits, combining marks or `_`.
 // Invisible format characters (zero-width, bidirectional controls) are matched inside a name
@@ -17,11 +20,10 @@ const matchIdentifier: CustomPatternMatcherFunc = (text, offset) => {
 export const NameLike = createToken({ name: 'NameLike', pattern: Lexer.NA, label: 'a name' });
 
 /** Names: fields, definitions, types, enum members. Keywords are tokens of their own. */
-export const Identifier = createToken({
+export const Identifier = token({
   categories: [NameLike],
   name: 'Identifier',
   pattern: { exec: matchIdentifier },
-  line_breaks: false,
   label: 'a name',
   start_chars_hint: identifierStartHints(),
 });
@@ -50,15 +52,15 @@ const keywordByText = new Map<string, TokenType>();
  * quicker to build and to run, and `datetime` or `andy` can never split.
  */
 const keyword = (word: string): TokenType => {
-  const token = createToken({
+  const type = createToken({
     name: word[0]!.toUpperCase() + word.slice(1),
     pattern: Lexer.NA,
     label: `'${word}'`,
     categories: [NameLike],
   });
-  keywordTokens.push(token);
-  keywordByText.set(word, token);
-  return token;
+  keywordTokens.push(type);
+  keywordByText.set(word, type);
+  return type;
 };
 
 export const Policy = keyword('policy');
@@ -149,11 +151,10 @@ export const WhiteSpace = createToken({
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
-export const LineComment = createToken({
+export const LineComment = token({
   name: 'LineComment',
   pattern: /\/\/[^\n\r]*/,
   group: 'comments',
-  line_breaks: false,
 });
 export const BlockComment = createToken({
   name: 'BlockComment',
@@ -168,70 +169,65 @@ export const UnterminatedComment = createToken({
   group: 'errors',
   line_breaks: true,
 });
-export const StringLiteral = createToken({
+export const StringLiteral = token({
   name: 'StringLiteral',
   pattern: /"(?:[^"\\\n\r]|\\.)*"/,
   label: 'a string',
-  line_breaks: false,
 });
 /** A string with no closing quote before the end of the line. */
-export const UnterminatedString = createToken({
+export const UnterminatedString = token({
   name: 'UnterminatedString',
   pattern: /"(?:[^"\\\n\r]|\\.)*/,
   group: 'errors',
-  line_breaks: false,
 });
-export const DateTimeLiteral = createToken({
+export const DateTimeLiteral = token({
   name: 'DateTimeLiteral',
   pattern: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?/,
   label: 'a datetime',
-  line_breaks: false,
 });
-export const DateLiteral = createToken({
+export const DateLiteral = token({
   name: 'DateLiteral',
   pattern: /\d{4}-\d{2}-\d{2}/,
   label: 'a date',
-  line_breaks: false,
 });
-export const NumberLiteral = createToken({
+export const NumberLiteral = token({
   name: 'NumberLiteral',
   pattern: /\d[\d_]*(?:\.\d[\d_]*)?(?:万|亿|%)?/,
   label: 'a number',
-  line_breaks: false,
 });
 
-export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: "'->'", line_breaks: false });
-export const LessEqual = createToken({ name: 'LessEqual', pattern: /<=/, label: "'<='", line_breaks: false });
-export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: />=/, label: "'>='", line_breaks: false });
-export const NotEqual = createToken({ name: 'NotEqual', pattern: /!=/, label: "'!='", line_breaks: false });
+export const Arrow = token({ name: 'Arrow', pattern: /->/, label: "'->'" });
+export const LessEqual = token({ name: 'LessEqual', pattern: /<=/, label: "'<='" });
+export const GreaterEqual = token({ name: 'GreaterEqual', pattern: />=/, label: "'>='" });
+export const NotEqual = token({ name: 'NotEqual', pattern: /!=/, label: "'!='" });
 /** `==` is accepted as a common slip for `=` and reported with a hint by the checker. */
-export const DoubleEqual = createToken({ name: 'DoubleEqual', pattern: /==/, label: "'=='", line_breaks: false });
-export const Equal = createToken({ name: 'Equal', pattern: /=/, label: "'='", line_breaks: false });
-export const Less = createToken({ name: 'Less', pattern: /</, label: "'<'", line_breaks: false });
-export const Greater = createToken({ name: 'Greater', pattern: />/, label: "'>'", line_breaks: false });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'", line_breaks: false });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'", line_breaks: false });
-export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'", line_breaks: false });
-export const Slash = createToken({ name: 'Slash', pattern: /\//, label: "'/'", line_breaks: false });
-export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('", line_breaks: false });
-export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'", line_breaks: false });
-export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: "'{'" });
-export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: "'}'", line_breaks: false });
-export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: "'['", line_breaks: false });
-export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: "']'", line_breaks: false });
-export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','", line_breaks: false });
-export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'", line_breaks: false });
-export const Dot = createToken({ name: 'Dot', pattern: /\./, label: "'.'", line_breaks: false });
-export const Question = createToken({ name: 'Question', pattern: /\?/, label: "'?'", line_breaks: false });
+export const DoubleEqual = token({ name: 'DoubleEqual', pattern: /==/, label: "'=='" });
+export const Equal = token({ name: 'Equal', pattern: /=/, label: "'='" });
+export const Less = token({ name: 'Less', pattern: /</, label: "'<'" });
+export const Greater = token({ name: 'Greater', pattern: />/, label: "'>'" });
+export const Plus = token({ name: 'Plus', pattern: /\+/, label: "'+'" });
+export const Minus = token({ name: 'Minus', pattern: /-/, label: "'-'" });
+export const Star = token({ name: 'Star', pattern: /\*/, label: "'*'" });
+export const Slash = token({ name: 'Slash', pattern: /\//, label: "'/'" });
+export const LParen = token({ name: 'LParen', pattern: /\(/, label: "'('" });
+export const RParen = token({ name: 'RParen', pattern: /\)/, label: "')'" });
+export const LBrace = token({ name: 'LBrace', pattern: /\{/, label: "'{'" });
+export const RBrace = token({ name: 'RBrace', pattern: /\}/, label: "'}'" });
+export const LBracket = token({ name: 'LBracket', pattern: /\[/, label: "'['" });
+export const RBracket = token({ name: 'RBracket', pattern: /\]/, label: "']'" });
+export const Comma = token({ name: 'Comma', pattern: /,/, label: "','" });
+export const Colon = token({ name: 'Colon', pattern: /:/, label: "':'" });
+export const Dot = token({ name: 'Dot', pattern: /\./, label: "'.'" });
+export const Question = token({ name: 'Question', pattern: /\?/, label: "'?'" });
 
 // Full-width punctuation, common when typing Chinese, is read as its ASCII
 // twin (so the parser recovers cleanly) and reported once by `parse`.
-export const FullWidthColon = createToken({ name: 'FullWidthColon', pattern: /：/, categories: [Colon], label: "'：'", line_breaks: false });
-export const FullWidthComma = createToken({ name: 'FullWidthComma', pattern: /，/, categories: [Comma], label: "'，'", line_breaks: false });
-export const FullWidthLParen = createToken({ name: 'FullWidthLParen', pattern: /（/, categories: [LParen], label: "'（'", line_breaks: false });
-export const FullWidthRParen = createToken({ name: 'FullWidthRParen', pattern: /）/, categories: [RParen], label: "'）'", line_breaks: false });
+export const FullWidthColon = token({ name: 'FullWidthColon', pattern: /：/, categories: [Colon], label: "'：'" });
+export const FullWidthComma = token({ name: 'FullWidthComma', pattern: /，/, categories: [Comma], label: "'，'" });
+export const FullWidthLParen = token({ name: 'FullWidthLParen', pattern: /（/, categories: [LParen], label: "'（'" });
+export const FullWidthRParen = token({ name: 'FullWidthRParen', pattern: /）/, categories: [RParen], label: "'）'" });
 /** A string in curly quotes “…”: read as a string, reported once. */
-export const CurlyQuotedString = createToken({ name: 'CurlyQuotedString', pattern: /“[^”\n\r]*”/, categories: [StringLiteral], label: 'a string', line_breaks: false });
+export const CurlyQuotedString = token({ name: 'CurlyQuotedString', pattern: /“[^”\n\r]*”/, categories: [StringLiteral], label: 'a string' });
 /** Full-width tokens and the ASCII character each stands for. */
 export const fullWidthTokens: ReadonlyMap<TokenType, string> = new Map([
   [FullWidthColon, ':'],
