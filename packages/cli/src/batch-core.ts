@@ -69,10 +69,16 @@ function readRecord(job: BatchJob, text: string, line: number): object | string 
 }
 
 /** The decision record of a record, built in full (see {@link SegmentDecider} for the common case). */
-function decideRecord(policy: CompiledPolicy, registry: PolicyRegistry, job: BatchJob, subject: object, line: number): LineResult {
+function decideRecord(
+  policy: CompiledPolicy,
+  registry: PolicyRegistry,
+  job: BatchJob,
+  subject: object,
+  line: number,
+  plain: PlainDecision = policy.decide(subject, optionsOf(job)),
+): LineResult {
   const id = (subject as { id?: unknown }).id;
   const options = optionsOf(job);
-  const plain = policy.decide(subject, options);
   const base = {
     line,
     ...(id !== undefined ? { id: String(id) } : {}),
@@ -307,7 +313,6 @@ export class SegmentDecider {
     const malformed: string[] = [];
     let failedAt: LineResult | undefined;
     const text = decode(bytes);
-    const csvInput = job.input === 'csv';
     const csvOutput = format === 'csv';
     let out = '';
     let line = firstLine - 1;
@@ -322,14 +327,10 @@ export class SegmentDecider {
       const raw = text.slice(start, stop);
       // Records start with `{` (or a CSV cell); anything else may be a blank line.
       if (raw.charCodeAt(0) !== 123 && raw.trim() === '') continue;
-      let subject: unknown;
-      try {
-        subject = csvInput ? csvRecord(parseCsvLine(raw), job.columns!) : JSON.parse(raw);
-      } catch {
-        subject = undefined;
-      }
+      const subject = readRecord(job, raw, line);
       let r: LineResult;
-      if (typeof subject === 'object' && subject !== null && !Array.isArray(subject)) {
+      if (typeof subject === 'string') r = { line, malformed: subject };
+      else {
         const plain = policy.decide(subject, options);
         if (plain.outcome !== 'undetermined' && plain.dataErrors.length === 0) {
           const t = this.tailOf(plain, summary);
@@ -342,10 +343,7 @@ export class SegmentDecider {
           continue;
         }
         // Rare: undetermined or with data errors, built in full.
-        r = decideRecord(policy, this.registry, job, subject, line);
-      } else {
-        // Rare: not a record; the one-line path says why.
-        r = decideLine(policy, this.registry, job, raw, line);
+        r = decideRecord(policy, this.registry, job, subject, line, plain);
       }
       summary.add(r);
       if (r.malformed) {
