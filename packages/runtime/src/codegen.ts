@@ -757,7 +757,7 @@ class Generator<Ctx> {
         return v;
       }
       case 'AggregateExpr':
-        return this.aggregate(e);
+        return this.aggregateLoop(e);
       case 'DuringExpr':
         return this.during(e);
       case 'IndexAccess':
@@ -1077,46 +1077,6 @@ class Generator<Ctx> {
     return v;
   }
 
-  private aggregate(e: A.AggregateExpr): string {
-    const sourceType = this.typeOf(e.source);
-    const simpleSum =
-      e.fn === 'sum' && !e.variable && !e.filter && !e.projection && sourceType.kind === 'list' && sourceType.element.kind === 'number';
-    const path = this.pathCode(e.source);
-    if (!simpleSum || !this.host.isRawData(e.source) || path === undefined) return this.aggregateLoop(e);
-    // sum(list of numbers from data): each element checked as it is added.
-    const list = this.expr(e.source);
-    const v = this.t();
-    const i = this.t();
-    const x = this.t();
-    const convert = this.k(this.host.converter(sourceType.element));
-    const unknown = this.t();
-    const exact = this.t();
-    const sum = this.t();
-    // As the interpreter: the length counts as steps, a list over the limits goes to it (it reports them),
-    // and a missing or bad element makes the sum unknown without stopping the checks of the others.
-    // While the sum is a safe integer and each element an integer, plain addition is exact; a sum
-    // leaving the safe range, or a fraction, continues in exact decimal arithmetic.
-    this.emit(
-      `let ${v};`,
-      `if (${list} !== undefined) {`,
-      `  ${this.listLimits(list, e.source)}`,
-      `  ${v} = 0;`,
-      `  let ${unknown} = false, ${exact} = true;`,
-      `  for (let ${i} = 0; ${i} < ${list}.length; ${i}++) {`,
-      `    let ${x} = ${list}[${i}];`,
-      `    if (${x} === undefined || ${x} === null) { ${unknown} = true; continue; }`,
-      `    if (typeof ${x} !== "number" || ${x} - ${x} !== 0) { ${x} = H.slow(${convert}, ${x}, ctx, ${path} + "[" + ${i} + "]"); if (${x} === undefined) { ${unknown} = true; continue; } }`,
-      `    if (${v} === undefined) continue;`,
-      `    if (${exact} && Number.isInteger(${x})) { const ${sum} = ${v} + ${x}; if (${sum} <= 9007199254740991 && ${sum} >= -9007199254740991) { ${v} = ${sum}; continue; } }`,
-      `    ${v} = H.add(${v}, ${x});`,
-      `    ${exact} = Number.isSafeInteger(${v});`,
-      '  }',
-      `  if (${unknown}) ${v} = undefined;`,
-      '}',
-    );
-    return v;
-  }
-
   /**
    * `table[key]` for a placeholder table with string keys: the row, else the `default` row, else
    * unknown. Its value can only come from params, where it was checked when they were read (its
@@ -1186,8 +1146,9 @@ class Generator<Ctx> {
    * variable, `where` and a projection, as one loop computing exactly what the interpreter's
    * closure computes: every element visited (no early exit, so every data error is recorded),
    * elements from data checked as they are read, the length counted as steps, a list over the
-   * limits left to the interpreter (which reports it). Explaining code leaves aggregations to
-   * the interpreter (it records comparisons per element).
+   * limits stopping it with the interpreter's message. Explaining code generates only an
+   * aggregation that records nothing (a comparison inside would repeat per element; the
+   * interpreter records those).
    */
   private aggregateLoop(e: A.AggregateExpr): string {
     const sourceType = this.typeOf(e.source);
@@ -1197,7 +1158,7 @@ class Generator<Ctx> {
     const path = this.pathCode(e.source);
     const numeric = (t: Type | undefined) => t?.kind === 'number' || t?.kind === 'date' || t?.kind === 'datetime' || t?.kind === 'enum';
     if (
-      this.explain ||
+      (this.explain && !recordsNothing(e, this.host.policy)) ||
       !elementType ||
       (raw && path === undefined) ||
       (e.fn === 'sum' && valueType?.kind !== 'number') ||
@@ -1261,14 +1222,8 @@ class Generator<Ctx> {
     this.loops--;
     if (e.variable) this.variables.delete(e.variable);
     const start = e.fn === 'count' || e.fn === 'sum' ? '0' : e.fn === 'any' || e.fn === 'all' ? 'false' : 'undefined';
-    const result = {
-      count: `${unknown} ? undefined : ${acc}`,
-      sum: `${unknown} ? undefined : ${acc}`,
-      min: `${unknown} ? undefined : ${acc}`,
-      max: `${unknown} ? undefined : ${acc}`,
-      any: `${acc} ? true : ${unknown} ? undefined : false`,
-      all: `${seenFalse} ? false : ${unknown} ? undefined : true`,
-    }[e.fn];
+    const result =
+      e.fn === 'any' ? `${acc} ? true : ${unknown} ? undefined : false` : e.fn === 'all' ? `${seenFalse} ? false : ${unknown} ? undefined : true` : `${unknown} ? undefined : ${acc}`;
     this.emit(
       `let ${v};`,
       `if (${list} !== undefined) {`,
