@@ -526,7 +526,7 @@ class FileChecker {
         const t = this.resolvedTypes.get(ref.name.name);
         if (t) return t;
         this.report('BYL2002', ref.span, `unknown type ${ref.name.name}`, {
-          hint: (suggestionBudget > 0 ? suggest(ref.name.name, [...this.typeDecls.keys(), 'bool', 'number', 'string', 'date', 'datetime']) : undefined) ?? 'declare it with type … { } or enum … { }, or import the file that declares it',
+          hint: suggest(ref.name.name, () => [...this.typeDecls.keys(), 'bool', 'number', 'string', 'date', 'datetime']) ?? 'declare it with type … { } or enum … { }, or import the file that declares it',
         });
         return Types.error;
       }
@@ -745,7 +745,7 @@ class FileChecker {
       for (const target of rule.grantedTo) {
         if (!grantable.has(target.name)) {
           this.report('BYL3010', target.span, `benefit ${rule.id.name} is granted to ${target.name}, which is not a tier or outcome`, {
-            hint: (suggestionBudget > 0 ? suggest(target.name, [...grantable]) : undefined) ?? (grantable.size ? `tiers and outcomes: ${some(grantable, grantable.size)}` : 'declare tiers or outcomes first'),
+            hint: suggest(target.name, () => [...grantable]) ?? (grantable.size ? `tiers and outcomes: ${some(grantable, grantable.size)}` : 'declare tiers or outcomes first'),
           });
         }
       }
@@ -927,7 +927,7 @@ class FileChecker {
         const field = objectType.fields.get(node.member.name);
         if (!field) {
           this.report('BYL2003', node.member.span, `${objectType.name} has no field ${node.member.name}`, {
-            hint: (suggestionBudget > 0 ? suggest(node.member.name, [...objectType.fields.keys()]) : undefined) ?? `fields: ${some(objectType.fields.keys(), objectType.fields.size)}`,
+            hint: suggest(node.member.name, () => [...objectType.fields.keys()]) ?? `fields: ${some(objectType.fields.keys(), objectType.fields.size)}`,
           });
           return Types.error;
         }
@@ -1042,15 +1042,12 @@ class FileChecker {
       });
       return Types.error;
     }
-    const candidates =
-      suggestionBudget > 0
-        ? [
-            ...this.scopes.flatMap((s) => [...s.keys()]),
-            ...(this.subjectName ? [this.subjectName] : []),
-            ...this.values.keys(),
-            ...this.enums.flatMap((e) => e.members),
-          ]
-        : [];
+    const candidates = () => [
+      ...this.scopes.flatMap((s) => [...s.keys()]),
+      ...(this.subjectName ? [this.subjectName] : []),
+      ...this.values.keys(),
+      ...this.enums.flatMap((e) => e.members),
+    ];
     this.report('BYL2001', node.span, `unknown name ${node.name}`, {
       hint: suggest(node.name, candidates) ?? 'declare it with let, param, placeholder, table or criterion',
     });
@@ -1489,9 +1486,13 @@ const SUGGESTION_BUDGET = 200_000;
 /** Names longer than this get no "did you mean" (edit distance is quadratic in the length). */
 const MAX_SUGGESTED_NAME = 100;
 
-/** "did you mean …?" for the closest candidate within a small edit distance. */
-export function suggest(name: string, candidates: readonly string[]): string | undefined {
+/**
+ * "did you mean …?" for the closest candidate within a small edit distance. Candidates that
+ * cost something to list can be given as a function, called only while the budget lasts.
+ */
+export function suggest(name: string, given: readonly string[] | (() => readonly string[])): string | undefined {
   if (suggestionBudget <= 0 || name.length > MAX_SUGGESTED_NAME) return undefined;
+  const candidates = typeof given === 'function' ? given() : given;
   suggestionBudget -= candidates.length;
   let best: string | undefined;
   let bestDistance = Infinity;
