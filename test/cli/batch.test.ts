@@ -128,7 +128,7 @@ describe.skipIf(!built)('bylaw eval on a batch (built CLI)', () => {
     it(`stops at the first malformed line with --on-malformed fail, --jobs ${jobs}${workersOnly ? ', workers only' : ''}`, () => {
       const r = run([...common, '--jobs', jobs, '--on-malformed', 'fail'], dir, workersOnly);
       expect(r.code).toBe(1);
-      expect(r.err).toContain('bylaw: stopped at line 23 is not JSON');
+      expect(r.err).toContain('bylaw eval: stopped at line 23 is not JSON');
       expect(r.err).not.toContain('skipped');
       const records = r.out.trim().split('\n');
       expect(records).toHaveLength(21);

@@ -19,8 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cmdDiff } from '../../packages/cli/src/diff.js';
-import { runCommand } from '../support/cli.js';
+import { runBylaw } from '../support/cli.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..', '..');
@@ -65,7 +64,7 @@ const directions: Record<string, string | undefined> = {
 };
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await runCommand(root, (io) => cmdDiff(args, io));
+  const r = await runBylaw(['diff', ...args], root);
   return { ...r, out: r.out + '\n' };
 }
 

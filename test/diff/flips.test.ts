@@ -11,17 +11,16 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cmdDiff } from '../../packages/cli/src/diff.js';
 import { check, compile } from '../support/bylaw.js';
 import { flipReport } from '../../packages/diff/src/index.js';
-import { runCommand } from '../support/cli.js';
+import { runBylaw } from '../support/cli.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..', '..');
 const update = process.env['UPDATE_GOLDEN'] === '1';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await runCommand(root, (io) => cmdDiff(args, io));
+  const r = await runBylaw(['diff', ...args], root);
   return { ...r, out: r.out + '\n' };
 }
 

@@ -5,16 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cmdFmt } from '../../packages/cli/src/fmt.js';
-import { main } from '../../packages/cli/src/main.js';
-import { runCommand, workspace } from '../support/cli.js';
+import { runBylaw, workspace } from '../support/cli.js';
 
 const messy = 'type T { a: number   b?: string }\ncriterion c: a and   b\n';
 const tidy = 'type T {\n  a: number\n  b?: string\n}\n\ncriterion c: a and b\n';
 const broken = 'let a = 1 +\n';
 
-function run(args: string[], cwd: string, entry: 'fmt' | 'main' = 'fmt') {
-  return runCommand(cwd, (io) => (entry === 'fmt' ? cmdFmt(args, io) : main(['fmt', ...args], io)));
+function run(args: string[], cwd: string) {
+  return runBylaw(['fmt', ...args], cwd);
 }
 
 describe('bylaw fmt', () => {
@@ -55,12 +53,12 @@ describe('bylaw fmt', () => {
 
   it('is a command of bylaw, with usage errors', async () => {
     const dir = workspace({ 'p/a.policy': tidy });
-    expect((await run(['p'], dir, 'main')).code).toBe(0);
-    expect((await run(['--help'], dir, 'main')).out).toContain('bylaw fmt [--check] [paths…]');
-    const missing = await run(['nope'], dir, 'main');
+    expect((await run(['p'], dir)).code).toBe(0);
+    expect((await run(['--help'], dir)).out).toContain('Usage: bylaw fmt [options] [paths...]');
+    const missing = await run(['nope'], dir);
     expect(missing.code).toBe(2);
-    expect(missing.err).toBe('bylaw: no such file or folder: nope');
-    expect((await run([], dir, 'main')).code).toBe(2);
-    expect((await run(['--bogus'], dir, 'main')).code).toBe(2);
+    expect(missing.err).toBe('bylaw fmt: no such file or folder: nope');
+    expect((await run([], dir)).code).toBe(2);
+    expect((await run(['--bogus'], dir)).code).toBe(2);
   });
 });

@@ -3,18 +3,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const plain = { color: false, paint: (_code: string, text: string) => text };
+import { main } from '../../packages/cli/src/cli.js';
+import { styleOf, type Io } from '../../packages/cli/src/io.js';
 
-/** What a command gets to write with: lines of standard output and standard error, uncoloured. */
-export interface CapturedIo {
-  out(s: string): void;
-  err(s: string): void;
-  readonly style: typeof plain;
-  readonly errStyle: typeof plain;
-}
+const plain = styleOf(false);
 
-/** Run a command (`main`, `cmdDiff`, `cmdFmt`, …) with `cwd` as the working folder; its lines joined by newlines. */
-export async function runCommand(cwd: string, command: (io: CapturedIo) => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+/** Run a command with an io (`main` and the like) with `cwd` as the working folder; its lines joined by newlines. */
+export async function runCommand(cwd: string, command: (io: Io) => Promise<number>): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const before = process.cwd();
@@ -35,4 +30,9 @@ export function workspace(files: Record<string, string>, prefix = 'bylaw-'): str
     writeFileSync(join(dir, path), text);
   }
   return dir;
+}
+
+/** Run `bylaw <args…>` in-process in `cwd`: exit code, standard output and standard error, uncoloured. */
+export function runBylaw(args: readonly string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  return runCommand(cwd, (io) => main(args, io));
 }

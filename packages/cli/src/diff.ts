@@ -18,7 +18,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, readFileSync } from 'node:fs';
 import { posix, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { check, parse, type CheckedPolicy, type SourceHost } from '@bylaw/dsl';
 import { PolicyRegistry, readSource, type ReferenceResolver } from '@bylaw/runtime';
 import {
@@ -32,80 +31,44 @@ import {
   renderText,
   type PolicyDiff,
 } from '@bylaw/diff';
+import { CliError as Trouble, EXIT_FAIL, EXIT_OK } from './errors.js';
+import type { Io } from './io.js';
+import { checkAsOf } from './options.js';
 import { renderDiagnostics } from './render.js';
 
-/** Where `bylaw diff` writes (the same shape as the CLI's own Io). */
-export interface DiffIo {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  style: { readonly color: boolean; paint(code: string, text: string): string };
-  errStyle: { readonly color: boolean; paint(code: string, text: string): string };
+type DiffIo = Io;
+
+const EXIT_SAME = EXIT_OK;
+const EXIT_CHANGED = EXIT_FAIL;
+
+/** The output formats of `bylaw diff`. */
+export type Format = 'text' | 'markdown' | 'json';
+
+/** The flags of `bylaw diff`. */
+export interface DiffFlags {
+  readonly data?: string;
+  readonly asOf?: string;
+  readonly params?: string;
+  readonly format: Format;
+  readonly gitDriver: boolean;
 }
 
-const EXIT_SAME = 0;
-const EXIT_CHANGED = 1;
-const EXIT_TROUBLE = 2;
-
-const HELP = `bylaw diff OLD NEW [--data FILE] [--as-of DATE] [--params FILE] [--format text|markdown|json]
-bylaw diff PATH@REV PATH          the file at a git revision against the working tree (or PATH@REV2)
-bylaw diff REV1..REV2 [-- PATHS]  every .policy file changed between two revisions
-bylaw diff --git-driver PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE
-
-  Compare two versions of a policy by meaning: criteria, items, tiers, exclusions,
-  priorities, benefits, definitions and tables matched by id; thresholds classified
-  as stricter / looser / direction unknown, with the reason; header and schema
-  changes; for each change in meaning a witness subject decided differently.
-  --data evaluates both versions on NDJSON records and reports the subjects that flip.
-  Exit 0: no change in meaning; 1: changes in meaning; 2: trouble.
-  As a git diff driver (see docs/review.md) it always exits 0.`;
-
-class Trouble extends Error {}
-
-type Format = 'text' | 'markdown' | 'json';
-
-/** Run `bylaw diff`; returns the exit code. */
-export async function cmdDiff(args: readonly string[], io: DiffIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      data: { type: 'string' },
-      'as-of': { type: 'string' },
-      params: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      'git-driver': { type: 'boolean', default: false },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help) return io.out(HELP), EXIT_SAME;
-  const format = values.format as Format;
-  if (!['text', 'markdown', 'json'].includes(format)) return usage(io, `--format must be text, markdown or json, not ${values.format}`);
-  const asOf = values['as-of'];
-  if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) return usage(io, `--as-of must be a date such as 2024-03-01, not ${asOf}`);
-  try {
-    const params = values.params ? readParams(values.params) : undefined;
-    const common = { asOf, params, format, io };
-    if (values['git-driver']) return await gitDriver(positionals, common);
-    if (positionals.length >= 1 && isRange(positionals[0]!)) return await range(positionals[0]!, positionals.slice(1), common);
-    if (positionals.length !== 2) return usage(io, 'diff takes two policy files (OLD NEW), a revision range REV1..REV2, or --git-driver');
-    const [oldArg, newArg] = positionals as [string, string];
-    const oldV = loadArg(oldArg);
-    const newV = loadArg(newArg);
-    const diff = await compare(oldV, newV, { ...common, data: values.data });
-    emit([diff], format, io);
-    return diff.meaning || diff.breaking ? EXIT_CHANGED : EXIT_SAME;
-  } catch (e) {
-    if (e instanceof Trouble) {
-      io.err(`bylaw diff: ${e.message}`);
-      return EXIT_TROUBLE;
-    }
-    throw e;
-  }
-}
-
-function usage(io: DiffIo, message: string): number {
-  io.err(`bylaw diff: ${message}\n\n${HELP}`);
-  return EXIT_TROUBLE;
+/** Run `bylaw diff`; returns the exit code (trouble is thrown as a {@link Trouble}, exit 2). */
+export async function diff(positionals: readonly string[], values: DiffFlags, io: Io): Promise<number> {
+  const format = values.format;
+  const asOf = values.asOf === undefined ? undefined : await checkAsOf(values.asOf);
+  if (asOf !== undefined && asOf.length !== 10) throw new Trouble(`--as-of for diff is a day such as 2024-03-01, not ${asOf}`);
+  const params = values.params ? readParams(values.params) : undefined;
+  const common = { asOf, params, format, io };
+  if (values.gitDriver) return await gitDriver(positionals, common);
+  if (positionals.length >= 1 && isRange(positionals[0]!)) return await range(positionals[0]!, positionals.slice(1), common);
+  if (positionals.length !== 2) throw new Trouble('diff takes two policy files (OLD NEW), a revision range REV1..REV2, or --git-driver');
+  const [oldArg, newArg] = positionals as [string, string];
+  const oldV = loadArg(oldArg);
+  const newV = loadArg(newArg);
+  const d = await compare(oldV, newV, { ...common, data: values.data });
+  emit([d], format, io);
+  return d.meaning || d.breaking ? EXIT_CHANGED : EXIT_SAME;
 }
 
 interface Common {
@@ -489,10 +452,7 @@ async function range(spec: string, paths: readonly string[], opts: Common): Prom
  * failing external diff.
  */
 async function gitDriver(args: readonly string[], opts: Common): Promise<number> {
-  if (args.length < 7) {
-    opts.io.err(`bylaw diff --git-driver: expected 7 arguments from git (path old-file old-hex old-mode new-file new-hex new-mode), got ${args.length}`);
-    return EXIT_TROUBLE;
-  }
+  if (args.length < 7) throw new Trouble(`--git-driver expects 7 arguments from git (path old-file old-hex old-mode new-file new-hex new-mode), not ${args.length}`);
   const [path, oldFile, , , newFile] = args as [string, string, string, string, string];
   const rel = path.split(sep).join('/');
   const tree = workingTree(process.cwd());

@@ -7,29 +7,19 @@
  * example its `printWidth`). A file that does not parse is reported with its
  * diagnostics and left untouched.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
 import plugin from 'prettier-plugin-bylaw';
 import type { Diagnostic } from '@bylaw/dsl';
-import { renderDiagnostics, type Style } from './render.js';
+import { EXIT_FAIL, EXIT_OK } from './errors.js';
+import type { Io } from './io.js';
+import { defaultPaths, mustExist } from './load.js';
+import { renderDiagnostics } from './render.js';
 
-const EXIT_OK = 0;
-const EXIT_FAIL = 1;
-const EXIT_USAGE = 2;
-
-const HELP = `bylaw fmt [--check] [paths…]
-  Format the .policy files under the paths (default ./policies) in place.
-  --check  change nothing: list the files that are not formatted and exit 1 if there are any.
-  A file that does not parse is reported with its diagnostics, left as it is, and makes the command exit 1.`;
-
-/** Where `bylaw fmt` writes: the CLI's `Io`. */
-export interface FmtIo {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  style: Style;
-  errStyle: Style;
+/** The flags of `bylaw fmt`. */
+export interface FmtFlags {
+  readonly check: boolean;
 }
 
 /** The `.policy` files under the paths, sorted; a file named explicitly is taken whatever its extension. */
@@ -55,16 +45,9 @@ function diagnosticsOf(error: unknown): readonly Diagnostic[] | undefined {
  * `--check` finds unformatted files or a file does not parse, 2 for a usage
  * problem.
  */
-export async function cmdFmt(args: readonly string[], io: FmtIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: { check: { type: 'boolean', default: false }, help: { type: 'boolean' } },
-  });
-  if (values.help) return io.out(HELP), EXIT_OK;
-  const paths = positionals.length > 0 ? positionals : existsSync('policies') ? ['policies'] : [];
-  if (paths.length === 0) return io.err('bylaw: no paths given and no ./policies folder here'), EXIT_USAGE;
-  for (const p of paths) if (!existsSync(p)) return io.err(`bylaw: no such file or folder: ${p}`), EXIT_USAGE;
+export async function fmt(given: readonly string[], values: FmtFlags, io: Io): Promise<number> {
+  const paths = defaultPaths(given);
+  mustExist(paths);
 
   const files = policyFiles(paths);
   const changed: string[] = [];
@@ -97,7 +80,7 @@ export async function cmdFmt(args: readonly string[], io: FmtIo): Promise<number
   } else {
     parts.push(`${n(changed.length, 'file')} formatted`, `${files.length - changed.length - broken.length} unchanged`);
   }
-  if (broken.length) parts.push(io.errStyle.paint('31', `${n(broken.length, 'file')} not parsed, left as they are`));
+  if (broken.length) parts.push(io.errStyle.red(`${n(broken.length, 'file')} not parsed, left as they are`));
   io.out(parts.join(', '));
   return broken.length > 0 || (values.check && changed.length > 0) ? EXIT_FAIL : EXIT_OK;
 }

@@ -2,7 +2,8 @@
  * Policy tests: example subjects with expected outcomes, written by policy
  * authors in `<policy>.test.yaml` files next to the policies they test.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Decision, ExplanationNode, PolicyRegistry, Truth } from '@bylaw/runtime';
 
@@ -185,4 +186,17 @@ export function coverage(results: readonly CaseResult[]): CoverageRow[] {
     (r.decision?.explanation ?? []).forEach(walk);
   }
   return [...rows.values()];
+}
+
+/** The policy test files (`*.test.yaml`, `*.test.yml`) under the paths, in name order. */
+export function findTestFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const visit = (p: string) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) if (!name.startsWith('.') && name !== 'node_modules') visit(join(p, name));
+    } else if (p.endsWith('.test.yaml') || p.endsWith('.test.yml')) out.push(p);
+  };
+  for (const p of paths) visit(p);
+  return out;
 }

@@ -3,26 +3,16 @@
  */
 import type { Decision, ExplanationNode, Truth } from '@bylaw/runtime';
 import { renderDiagnostic, type Diagnostic } from '@bylaw/dsl';
+import type { Style } from './io.js';
 
-/** ANSI styling that turns itself off for pipes and NO_COLOR. */
-export interface Style {
-  readonly color: boolean;
-  paint(code: string, text: string): string;
-}
 
-/** Colour on a TTY unless NO_COLOR is set (https://no-color.org). */
-export function styleFor(stream: NodeJS.WriteStream): Style {
-  const color = Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env['TERM'] !== 'dumb';
-  return { color, paint: (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text) };
-}
-
-const mark = (t: Truth, s: Style) => (t === true ? s.paint('32', '✓') : t === false ? s.paint('31', '✗') : s.paint('33', '?'));
+const mark = (t: Truth, s: Style) => (t === true ? s.green('✓') : t === false ? s.red('✗') : s.yellow('?'));
 
 /** One line summary of a decision's outcome. */
 export function outcomeLine(d: Decision, s: Style): string {
   const o = d.outcome;
   const word =
-    o === 'admitted' ? s.paint('32;1', 'ADMITTED') : o === 'rejected' ? s.paint('31;1', 'REJECTED') : o === 'undetermined' ? s.paint('33;1', 'UNDETERMINED') : o === 'not_in_force' ? s.paint('90;1', 'NOT IN FORCE') : s.paint('36;1', o.toUpperCase());
+    o === 'admitted' ? s.bold(s.green('ADMITTED')) : o === 'rejected' ? s.bold(s.red('REJECTED')) : o === 'undetermined' ? s.bold(s.yellow('UNDETERMINED')) : o === 'not_in_force' ? s.bold(s.gray('NOT IN FORCE')) : s.bold(s.cyan(o.toUpperCase()));
   const parts = [word];
   if (d.outcomeLabel) parts.push(d.outcomeLabel);
   if (d.tier) parts.push(`tier ${d.tier.id}${d.tier.label ? ` ${d.tier.label}` : ''}`);
@@ -37,24 +27,24 @@ export function outcomeLine(d: Decision, s: Style): string {
 export function renderDecision(d: Decision, s: Style, subjectName?: string): string {
   const lines: string[] = [];
   const head = d.policy.version
-    ? `${d.policy.id} ${s.paint('90', `version ${d.policy.version}, in force ${d.policy.effective.from}${d.policy.effective.until ? ` until ${d.policy.effective.until}` : ''}`)}`
+    ? `${d.policy.id} ${s.gray(`version ${d.policy.version}, in force ${d.policy.effective.from}${d.policy.effective.until ? ` until ${d.policy.effective.until}` : ''}`)}`
     : d.policy.id;
-  lines.push(`${subjectName ? s.paint('1', subjectName) + ' — ' : ''}${head} ${s.paint('90', `as of ${d.asOf}`)}`);
+  lines.push(`${subjectName ? s.bold(subjectName) + ' — ' : ''}${head} ${s.gray(`as of ${d.asOf}`)}`);
   lines.push(`  ${outcomeLine(d, s)}`);
   for (const node of d.explanation ?? []) renderNode(node, 2, lines, s);
   if (d.priorities.length) {
     lines.push(`  priorities:`);
-    for (const p of d.priorities) lines.push(`    ${mark(p.met, s)} ${p.id}${p.label ? ` ${p.label}` : ''}${p.cites ? s.paint('90', ` [${p.cites}]`) : ''}`);
+    for (const p of d.priorities) lines.push(`    ${mark(p.met, s)} ${p.id}${p.label ? ` ${p.label}` : ''}${p.cites ? s.gray(` [${p.cites}]`) : ''}`);
   }
   if (d.benefits.length) lines.push(`  benefits: ${d.benefits.map((b) => b.label ?? b.id).join('、')}`);
-  if (d.unknown.length) lines.push(`  ${s.paint('33', 'would be decided by')}: ${d.unknown.join(', ')}`);
-  for (const e of d.dataErrors) lines.push(`  ${s.paint('31', 'data error')} ${e.path}: ${e.message}`);
+  if (d.unknown.length) lines.push(`  ${s.yellow('would be decided by')}: ${d.unknown.join(', ')}`);
+  for (const e of d.dataErrors) lines.push(`  ${s.red('data error')} ${e.path}: ${e.message}`);
   return lines.join('\n');
 }
 
 function renderNode(node: ExplanationNode, depth: number, lines: string[], s: Style): void {
   const pad = '  '.repeat(depth);
-  const cites = node.cites ? s.paint('90', ` [${node.cites}]`) : '';
+  const cites = node.cites ? s.gray(` [${node.cites}]`) : '';
   let title: string;
   switch (node.kind) {
     case 'rule':
@@ -102,15 +92,15 @@ function renderComparisons(node: ExplanationNode, depth: number, lines: string[]
   // (recorded last, as it completes last) and the first few inner ones.
   const picked = shown.length > MAX_COMPARISONS ? [shown.at(-1)!, ...shown.slice(0, MAX_COMPARISONS - 1)] : shown;
   for (const c of picked) {
-    const sf = c.shortfall ? s.paint('31', `: ${c.shortfall}`) : '';
-    lines.push(`${pad}${s.paint('90', `${c.left} ${c.operator} ${c.right}`)}${sf}`);
+    const sf = c.shortfall ? s.red(`: ${c.shortfall}`) : '';
+    lines.push(`${pad}${s.gray(`${c.left} ${c.operator} ${c.right}`)}${sf}`);
   }
   const more = shown.length - Math.min(shown.length, MAX_COMPARISONS) + (node.omittedComparisons ?? 0);
-  if (more > 0) lines.push(`${pad}${s.paint('90', `… ${more} more comparisons`)}`);
+  if (more > 0) lines.push(`${pad}${s.gray(`… ${more} more comparisons`)}`);
 }
 
 function renderUnknown(node: ExplanationNode, depth: number, lines: string[], s: Style) {
-  if (node.unknown?.length) lines.push(`${'  '.repeat(depth)}${s.paint('33', 'unknown:')} ${node.unknown.join(', ')}`);
+  if (node.unknown?.length) lines.push(`${'  '.repeat(depth)}${s.yellow('unknown:')} ${node.unknown.join(', ')}`);
 }
 
 /** Diagnostics rendered with code frames, plus a summary line. */

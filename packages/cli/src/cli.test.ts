@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from './main.js';
+import { main } from './cli.js';
+import { styleOf } from './io.js';
 
-const plain = { color: false, paint: (_c: string, t: string) => t };
+const plain = styleOf(false);
 
 async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -70,13 +71,13 @@ describe('bylaw eval', () => {
     const dir = workspace({ 'policies/silver.policy': policy, 'bad.json': '{ not json', 'ok.json': '{}' });
     const notJson = await run(['eval', 'demo.silver', '--data', 'bad.json', '--as-of', '2023-10-01'], dir);
     expect(notJson.code).toBe(2);
-    expect(notJson.err).toMatch(/^bylaw: data file bad.json is not JSON/);
+    expect(notJson.err).toMatch(/^bylaw eval: data file bad.json is not JSON/);
     const missing = await run(['eval', 'demo.silver', '--data', 'nope.json', '--as-of', '2023-10-01'], dir);
-    expect(missing.err).toBe('bylaw: cannot read data file nope.json: ENOENT');
+    expect(missing.err).toBe('bylaw eval: cannot read data file nope.json: no such file or folder (ENOENT)');
     const unknownId = await run(['eval', 'demo.gold', '--data', 'ok.json', '--as-of', '2023-10-01'], dir);
-    expect(unknownId.err).toBe('bylaw: no policy has the id demo.gold (known: demo.silver)');
+    expect(unknownId.err).toBe('bylaw eval: no policy has the id demo.gold (known: demo.silver)');
     const early = await run(['eval', 'demo.silver', '--data', 'ok.json', '--as-of', '2023-09-07'], dir);
-    expect(early.err).toBe('bylaw: no version of demo.silver is in force on 2023-09-07; the first takes effect on 2023-09-08 (see bylaw versions demo.silver)');
+    expect(early.err).toBe('bylaw eval: no version of demo.silver is in force on 2023-09-07; the first takes effect on 2023-09-08 (see bylaw versions demo.silver)');
     for (const r of [notJson, missing, unknownId, early]) expect(r.err).not.toMatch(/\n\s+at /);
   });
 });
