@@ -1,9 +1,40 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+const root = import.meta.dirname;
+
+/**
+ * Every workspace package name (and subpath export) aliased to its `source` entry, so that every
+ * test, and every package a test loads, runs the TypeScript sources: a change anywhere is seen
+ * without a build. Read from the packages' own `exports`, so a new package or subpath needs nothing here.
+ */
+function sourceAliases(): { find: RegExp; replacement: string }[] {
+  const aliases: { find: RegExp; replacement: string }[] = [];
+  for (const dir of readdirSync(join(root, 'packages'))) {
+    let manifest: { name?: string; exports?: Record<string, { source?: string }> };
+    try {
+      manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+      if (!manifest.name || typeof target !== 'object' || !target.source) continue;
+      const specifier = manifest.name + subpath.slice(1); // "." → name, "./calendar" → name/calendar
+      const escaped = specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      aliases.push({ find: new RegExp(`^${escaped}$`), replacement: join(root, 'packages', dir, target.source) });
+    }
+  }
+  return aliases;
+}
+
 export default defineConfig({
-  resolve: { conditions: ['source'] },
+  resolve: { alias: sourceAliases() },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Tests that run the CLI as a process (and batch worker threads) need the compiled JavaScript:
+    // built once before any test (incremental, about a second when nothing changed).
+    globalSetup: ['test/support/build.ts'],
     testTimeout: 30000,
   },
 });

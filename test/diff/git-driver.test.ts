@@ -3,8 +3,8 @@
  * (`.gitattributes` + `git config diff.bylaw.command …`), with `path@REV`,
  * and with a revision range. Each test builds a throwaway repository.
  *
- * Needs git, and the CLI built (`npx tsc -b`): git runs the compiled
- * `packages/cli/dist/main.js`, not the sources.
+ * Needs git. Git runs the compiled `packages/cli/dist/main.js`, which
+ * test/support/build.ts rebuilds from the sources before the run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -3,8 +3,8 @@
  *
  * docs/tutorial.md and docs/zh/tutorial.md are played step by step in a fresh
  * temporary folder, with the built CLI (`bylaw` is replaced by
- * `node packages/cli/dist/main.js`, NO_COLOR=1, cwd = that folder). Build
- * first: `npx tsc -b`.
+ * `node packages/cli/dist/main.js`, NO_COLOR=1, cwd = that folder), which
+ * test/support/build.ts rebuilds before the run.
  *
  * How a page marks its steps (details in tutorial-steps.ts):
  *

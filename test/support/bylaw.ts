@@ -1,10 +1,12 @@
 /**
- * The packages under test, imported from their sources.
+ * The packages under test, imported from their TypeScript sources.
  *
- * The workspace root has no node_modules/@bylaw links (only packages/* do), so
- * `import '@bylaw/dsl'` does not resolve from test/. Importing the sources by
- * relative path gives the same module instances that @bylaw/runtime itself
- * loads (its link resolves to packages/dsl, whose `source` export is src).
+ * Every package is read from `src` in tests: this file by relative path, and
+ * `@bylaw/*` / `prettier-plugin-bylaw` imports anywhere (in tests and inside
+ * the packages) through the aliases in vitest.config.ts, so one module
+ * instance of each package is loaded and a change in any package is seen
+ * without a build. Only the tests that run `packages/cli/dist/main.js` as a
+ * process use compiled code, which test/support/build.ts rebuilds before the run.
  */
 export * from '../../packages/dsl/src/index.js';
 export * from '../../packages/runtime/src/index.js';

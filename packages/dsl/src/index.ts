@@ -22,11 +22,11 @@ export {
   type RenderOptions,
 } from './diagnostics.js';
 export { defaultLimits, type Limits } from './limits.js';
+export { satisfiesNodes } from './versions.js';
+export { suggest } from './suggest.js';
+export { isValidZone } from './zones.js';
 export {
   check,
-  satisfiesNodes,
-  suggest,
-  isValidZone,
   type CheckedPolicy,
   type CheckResult,
   type CheckOptions,

@@ -8,7 +8,7 @@
  * the templates here. The tree is made from that record by a builder
  * generated from the templates (codegen.ts, `generateMaterializer`) only when
  * the explanation is read, with the same nodes, texts and wording as the
- * interpreter's traced closures (compile.ts) make directly; the tests check
+ * interpreter's traced closures (interpreter.ts) make directly; the tests check
  * the two agree.
  *
  * Also here, for the same fast path: the decision objects that carry such an
@@ -171,7 +171,7 @@ export function comparisonTrace(text: string, op: A.BinaryOperator, a: unknown, 
 /**
  * Add a comparison to a condition node: the first {@link MAX_RECORDED_COMPARISONS} − 1 are
  * kept, then always the latest one (the outermost, which completes last), and the ones
- * between only counted. The interpreter's traced comparisons (compile.ts) keep the same ones,
+ * between only counted. The interpreter's traced comparisons (interpreter.ts) keep the same ones,
  * making the text of a latest one only when the condition ends.
  */
 export function addComparison(node: ExplanationNode, c: ComparisonTrace): void {
