@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadPolicies } from '../packages/runtime/dist/index.js';
+import { loadPolicies } from '../packages/runtime/dist/node.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '2' } } });

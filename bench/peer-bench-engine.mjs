@@ -4,7 +4,7 @@
 // Needs the built packages (npm run setup).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadPolicies } from '../packages/runtime/dist/index.js';
+import { loadPolicies } from '../packages/runtime/dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compileExpression } from 'filtrex';
 import { parse as celParse } from '@marcbachmann/cel-js';
-import { loadPolicies } from '../packages/runtime/dist/index.js';
+import { loadPolicies } from '../packages/runtime/dist/node.js';
 import { generateMerchants } from './merchants.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -10,3 +10,4 @@
  */
 export * from '../../packages/dsl/src/index.js';
 export * from '../../packages/runtime/src/index.js';
+export * from '../../packages/runtime/src/node.js';

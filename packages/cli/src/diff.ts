@@ -16,16 +16,17 @@
  * driver it always exits 0 (git stops at a failing external diff).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { posix, relative, resolve, sep } from 'node:path';
 import { check, parse, type CheckedPolicy, type SourceHost } from '@bylaw/dsl';
-import { PolicyRegistry, readSource, type ReferenceResolver } from '@bylaw/runtime';
+import { PolicyRegistry, type ReferenceResolver } from '@bylaw/runtime';
+import { readSource } from '@bylaw/runtime/node';
 import {
   compilePair,
   diffPolicies,
   findWitnesses,
   flipReport,
-  readLines,
   renderJson,
   renderMarkdown,
   renderText,
@@ -306,6 +307,11 @@ async function compare(oldV: Version, newV: Version, opts: Common & { data?: str
     diff.flips = await flipReport(pair, dataLines(opts.data), { asOf: diff.asOf, ...(opts.params ? { params: opts.params } : {}), file: opts.data });
   }
   return diff;
+}
+
+/** Lines of a file, streamed (NDJSON: one JSON object per line). */
+function readLines(path: string): AsyncIterable<string> {
+  return createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
 }
 
 /** NDJSON is streamed; a `.json` file (an array or one object) is read whole and given record by record. */

@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { suggest, type Diagnostic } from '@bylaw/dsl';
-import { loadPolicies, type LoadResult, type PolicyRegistry } from '@bylaw/runtime';
+import type { LoadResult, PolicyRegistry } from '@bylaw/runtime';
+import { loadPolicies } from '@bylaw/runtime/node';
 import { CliError, EXIT_USAGE, reasonOf } from './errors.js';
 import type { Io } from './io.js';
 import { countLine, renderDiagnostics } from './render.js';

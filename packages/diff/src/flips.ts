@@ -4,9 +4,8 @@
  * outcome, columns: new outcome). Records are read one line at a time, so
  * memory stays flat whatever the size of the file: only counts, a few
  * example ids per transition and the responsible-criteria tallies are kept.
+ * The caller gives the lines (the CLI streams them from a file).
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { CheckedPolicy } from '@bylaw/dsl';
 import type { Decision } from '@bylaw/runtime';
 import { defaultDiffLimits, type DiffLimits } from './limits.js';
@@ -29,10 +28,6 @@ export function outcomeLabel(d: Decision): string {
   return d.tier?.id ?? d.outcome;
 }
 
-/** Lines of a file, streamed (NDJSON: one JSON object per line). */
-export function readLines(path: string): AsyncIterable<string> {
-  return createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-}
 
 /**
  * Evaluate both versions on every record and build the flip report. Every

@@ -13,7 +13,7 @@
  */
 export { diffPolicies, type DiffOptions } from './diff.js';
 export { findWitnesses, compilePair, summarizeDecision, OUT_OF_REACH, type WitnessOptions, type PolicyPair, type Resolvers } from './witness.js';
-export { flipReport, readLines, outcomeLabel, type FlipOptions } from './flips.js';
+export { flipReport, outcomeLabel, type FlipOptions } from './flips.js';
 export { renderText, renderMarkdown, renderJson, summaryLine, compactJson, type TextOptions } from './render.js';
 export { defaultDiffLimits, type DiffLimits } from './limits.js';
 export type * from './model.js';

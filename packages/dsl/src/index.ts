@@ -35,4 +35,5 @@ export {
   type ResolvedName,
   type EffectivePeriod,
 } from './checker.js';
+export { memoryHost, resolveImport } from './host.js';
 export { Types, typeToString, isAssignable, type Type, type EnumType, type RecordType, type FieldType } from './types.js';

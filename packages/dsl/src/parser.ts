@@ -143,7 +143,8 @@ class PolicyParser extends EmbeddedActionsParser {
       recoveryEnabled: true,
       maxLookahead: 2,
       errorMessageProvider: messages,
-      skipValidations: process.env['BYLAW_PARSER_VALIDATE'] !== '1',
+      // Read without assuming Node: the core runs in browsers too.
+      skipValidations: (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['BYLAW_PARSER_VALIDATE'] !== '1',
     });
     this.performSelfAnalysis();
   }

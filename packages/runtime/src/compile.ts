@@ -12,7 +12,7 @@
  * `codegen: false`, runs on the interpreter, which defines what the generated
  * code must compute.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 import type { CheckedPolicy } from '@bylaw/dsl';
 import * as C from './values/calendar.js';
 import type { DataError, Decision, PlainDecision, DecisionStamp, ExplanationNode } from './decision.js';
@@ -95,7 +95,7 @@ class PolicyCompiler {
       id: p.id,
       version: p.version,
       title: p.title,
-      hash: 'sha256:' + createHash('sha256').update(p.text).digest('hex'),
+      hash: 'sha256:' + sha256Hex(p.text),
       effective: { from: p.effective.from, until: p.effective.until },
       file: p.file,
     };

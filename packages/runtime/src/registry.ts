@@ -3,9 +3,7 @@
  * answering "which version is in force on date D" and resolving `satisfies`
  * references to the version in force on the same date.
  */
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, resolve, relative, isAbsolute } from 'node:path';
-import { check, diagnostic, type CheckedPolicy, type Diagnostic, type SourceHost, type SourceInput, type Limits } from '@bylaw/dsl';
+import { check, memoryHost, type CheckedPolicy, type Diagnostic, type SourceHost, type SourceInput, type Limits } from '@bylaw/dsl';
 import { compile, type CompiledPolicy, type CompileOptions, type EvaluateOptions } from './compile.js';
 import type { Decision } from './decision.js';
 import { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
@@ -20,12 +18,10 @@ export interface PolicyVersion {
   readonly until: string | undefined;
 }
 
-/** Options for {@link loadPolicies} and {@link PolicyRegistry.fromSources}. */
+/** Options for {@link PolicyRegistry.fromSources} (and `loadPolicies` of `@bylaw/runtime/node`). */
 export interface LoadOptions {
   readonly limits?: Partial<Limits>;
   readonly runtimeLimits?: Partial<RuntimeLimits>;
-  /** Paths are shown relative to this folder in diagnostics. Default: the current directory. */
-  readonly cwd?: string;
   /** Generate JavaScript for the plain path (default true); see {@link CompileOptions.codegen}. */
   readonly codegen?: boolean;
 }
@@ -45,9 +41,14 @@ export interface LoadResult {
  *
  * @example
  * ```ts
- * const { registry, diagnostics } = loadPolicies(['policies']);
+ * // Policy texts from anywhere (an editor, a database, a bundle): imports are resolved among them.
+ * const { registry, diagnostics } = PolicyRegistry.fromSources([
+ *   { path: 'belt/types.policy', text: types },
+ *   { path: 'belt/2023-09-08.policy', text: policy },
+ * ]);
  * const decision = registry!.evaluate('douyin.belt_provider', provider, { asOf: '2023-10-08' });
  * ```
+ * In Node, `loadPolicies(['policies'])` of `@bylaw/runtime/node` reads the files.
  */
 export class PolicyRegistry {
   private readonly byId = new Map<string, PolicyVersion[]>();
@@ -75,9 +76,13 @@ export class PolicyRegistry {
     }
   }
 
-  /** Check policy texts given in memory and build a registry (imports are read relative to each path). */
+  /**
+   * Check policy texts and build a registry. Imports are resolved relative to each
+   * path and read through `host`; by default, among the inputs themselves
+   * ({@link memoryHost} of the inputs).
+   */
   static fromSources(inputs: readonly SourceInput[], options: LoadOptions & { host?: SourceHost } = {}): LoadResult {
-    const result = check(inputs, { host: options.host ?? nodeHost, limits: options.limits ?? {} });
+    const result = check(inputs, { host: options.host ?? memoryHost(inputs), limits: options.limits ?? {} });
     const failed = result.diagnostics.some((d) => d.severity === 'error');
     return {
       registry: failed ? undefined : new PolicyRegistry(result.policies, options.runtimeLimits, options.codegen ?? true),
@@ -189,130 +194,4 @@ function notInForce(id: string, asOf: string, versions: readonly PolicyVersion[]
     unknown: [],
     dataErrors: [],
   };
-}
-
-/** Reads imports from the file system; paths are relative to the importing file. */
-export const nodeHost: SourceHost = {
-  readFile(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-  resolve(from, specifier) {
-    return join(dirname(from), specifier);
-  },
-};
-
-/**
- * Load every `.policy` file under the given files and folders, check them
- * together and build a registry. Unreadable files, symlink loops and
- * invalid UTF-8 are reported as diagnostics.
- */
-export function loadPolicies(paths: readonly string[], options: LoadOptions = {}): LoadResult {
-  const cwd = options.cwd ?? process.cwd();
-  const problems: Diagnostic[] = [];
-  const badSources = new Map<string, string>();
-  const inputs: SourceInput[] = [];
-  const seenReal = new Set<string>();
-  const show = (p: string) => {
-    const r = relative(cwd, p);
-    return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
-  };
-  const visit = (path: string, explicit: boolean) => {
-    let real: string;
-    let stat;
-    try {
-      real = realpathSync(path);
-      stat = statSync(real);
-    } catch (e) {
-      problems.push(diagnostic('BYL2011', show(path), { start: 0, end: 0 }, `cannot read ${show(path)}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {
-        hint: (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'a symbolic link points back at itself' : 'check that the path exists and is readable',
-      }));
-      return;
-    }
-    if (seenReal.has(real)) return; // a link back into a folder already visited (or a loop)
-    seenReal.add(real);
-    if (stat.isDirectory()) {
-      let entries: string[];
-      try {
-        entries = readdirSync(path).sort();
-      } catch (e) {
-        problems.push(diagnostic('BYL2011', show(path), { start: 0, end: 0 }, `cannot read folder ${show(path)}: ${(e as NodeJS.ErrnoException).code}`));
-        return;
-      }
-      for (const name of entries) {
-        if (name.startsWith('.') || name === 'node_modules') continue;
-        const child = join(path, name);
-        if (name.endsWith('.policy') || safeIsDirectory(child)) visit(child, false);
-      }
-      return;
-    }
-    if (!explicit && !path.endsWith('.policy')) return;
-    const decoded = readSource(resolve(path), show(path));
-    if (decoded.diagnostic) problems.push(decoded.diagnostic);
-    if (decoded.lossy !== undefined) badSources.set(show(path), decoded.lossy);
-    if (decoded.text !== undefined) inputs.push({ path: show(path), text: decoded.text });
-  };
-  for (const p of paths) visit(resolve(cwd, p), true);
-  const host: SourceHost = {
-    readFile: (p) => readSource(resolve(cwd, p), p).text,
-    resolve: (from, spec) => show(join(dirname(resolve(cwd, from)), spec)),
-  };
-  const result = PolicyRegistry.fromSources(inputs, { ...options, host });
-  const diagnostics = [...problems, ...result.diagnostics];
-  const failed = diagnostics.some((d) => d.severity === 'error');
-  return {
-    registry: failed ? undefined : result.registry,
-    diagnostics,
-    files: result.files,
-    sources: new Map([...result.sources, ...badSources]),
-  };
-}
-
-function safeIsDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return true; // let visit() report it
-  }
-}
-
-/**
- * Read a policy file as UTF-8. A byte-order mark is dropped by the decoder;
- * invalid UTF-8 is reported with the offset of the first bad byte.
- */
-export function readSource(path: string, shownAs: string): { text: string | undefined; diagnostic?: Diagnostic; lossy?: string } {
-  let bytes: Buffer;
-  try {
-    // Only regular files: reading a FIFO (a named pipe) blocks forever, a device may never end.
-    if (!statSync(path).isFile()) {
-      return {
-        text: undefined,
-        diagnostic: diagnostic('BYL2011', shownAs, { start: 0, end: 0 }, `cannot read ${shownAs}: not a regular file`, {
-          hint: 'a policy is a regular file; this is a named pipe, socket or device',
-        }),
-      };
-    }
-    bytes = readFileSync(path);
-  } catch (e) {
-    return {
-      text: undefined,
-      diagnostic: diagnostic('BYL2011', shownAs, { start: 0, end: 0 }, `cannot read ${shownAs}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`),
-    };
-  }
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    const text = new TextDecoder('utf-8').decode(bytes);
-    const at = text.indexOf('\ufffd');
-    return {
-      text: undefined,
-      lossy: text,
-      diagnostic: diagnostic('BYL1009', shownAs, { start: Math.max(0, at), end: Math.max(0, at) + 1 }, 'the file is not valid UTF-8', {
-        hint: 'save the file as UTF-8 (policy files with Chinese labels must be UTF-8, not GBK)',
-      }),
-    };
-  }
 }

@@ -27,7 +27,7 @@ export function register(program: Command, context: Context): void {
 /** Run `bylaw check`; resolves to the exit code. */
 export async function check(paths: readonly string[], flags: CheckFlags, io: Io): Promise<number> {
   const { defaultPaths, mustExist, withPosition } = await import('../load.js');
-  const { loadPolicies } = await import('@bylaw/runtime');
+  const { loadPolicies } = await import('@bylaw/runtime/node');
   const { countLine, renderDiagnostics } = await import('../render.js');
   const given = defaultPaths(paths);
   mustExist(given);

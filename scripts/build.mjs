@@ -1,0 +1,61 @@
+// `npm run build`: compile every package (tsc -b), then bundle Chevrotain into
+// @bylaw/dsl (see packages/dsl/src/chevrotain.ts) and make the bin executable.
+//
+//   node scripts/build.mjs
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b'], { cwd: root, stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+// Chevrotain's parts that the lexer and parser use, in one ES module, over the one tsc wrote.
+const dsl = join(root, 'packages/dsl');
+const { build } = await import('esbuild');
+const { metafile } = await build({
+  metafile: true,
+  absWorkingDir: root,
+  stdin: {
+    contents: "export { createToken, Lexer, EmbeddedActionsParser, EOF, tokenMatcher } from 'chevrotain';",
+    resolveDir: dsl,
+    sourcefile: 'chevrotain-parts.js',
+  },
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'eof',
+  banner: { js: '// Chevrotain (Apache-2.0), the parts @bylaw/dsl uses, bundled by scripts/build.mjs.' },
+  outfile: join(dsl, 'dist/chevrotain.js'),
+  logLevel: 'warning',
+});
+// tsc's map described the file it wrote, not the bundle.
+rmSync(join(dsl, 'dist/chevrotain.js.map'), { force: true });
+// The licences of the packages in the bundle travel with it.
+writeFileSync(join(dsl, 'dist/THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(Object.keys(metafile.inputs)));
+
+/** The name, version, licence and licence text of every package that an input of a bundle comes from. */
+function thirdPartyLicenses(inputs) {
+  const packages = new Map();
+  for (const input of inputs) {
+    const m = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input.replaceAll('\\', '/'));
+    if (m) packages.set(m[2], join(root, m[1]));
+  }
+  const sections = [...packages].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, dir]) => {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const file = ['LICENSE', 'LICENSE.txt', 'LICENSE.md', 'LICENCE'].map((f) => join(dir, f)).find(existsSync);
+    if (!file) throw new Error(`${name} has no licence file to ship with the bundle`);
+    return `${name} ${pkg.version} (${pkg.license})\n\n${readFileSync(file, 'utf8').trim()}\n`;
+  });
+  return `dist/chevrotain.js bundles parts of these packages:\n\n${sections.join('\n' + '-'.repeat(72) + '\n\n')}`;
+}
+
+// The bin runs through a symbolic link in development too (npm sets the mode when it installs).
+chmodSync(join(root, 'packages/cli/dist/main.js'), 0o755);
