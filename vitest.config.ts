@@ -5,24 +5,28 @@ import { defineConfig } from 'vitest/config';
 const root = import.meta.dirname;
 
 /**
- * Every workspace package name (and subpath export) aliased to its `source` entry, so that every
- * test, and every package a test loads, runs the TypeScript sources: a change anywhere is seen
- * without a build. Read from the packages' own `exports`, so a new package or subpath needs nothing here.
+ * Every workspace package name (and subpath export) aliased to its TypeScript source, so that every
+ * test, and every package a test loads, runs the sources: a change anywhere is seen without a build.
+ * Read from the packages' own `exports`: the source of `./dist/x/y.js` is `./src/x/y.ts` (the
+ * packages' tsconfig maps src to dist one to one), so a new package or subpath needs nothing here,
+ * and the published manifests name only what they ship.
  */
 function sourceAliases(): { find: RegExp; replacement: string }[] {
   const aliases: { find: RegExp; replacement: string }[] = [];
   for (const dir of readdirSync(join(root, 'packages'))) {
-    let manifest: { name?: string; exports?: Record<string, { source?: string }> };
+    let manifest: { name?: string; exports?: Record<string, string | { default?: string }> };
     try {
       manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
     } catch {
       continue;
     }
     for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
-      if (!manifest.name || typeof target !== 'object' || !target.source) continue;
+      const built = typeof target === 'object' ? target.default : undefined;
+      const source = built?.replace(/^\.\/dist\/(.*)\.js$/, './src/$1.ts');
+      if (!manifest.name || !source || source === built) continue;
       const specifier = manifest.name + subpath.slice(1); // "." → name, "./calendar" → name/calendar
       const escaped = specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-      aliases.push({ find: new RegExp(`^${escaped}$`), replacement: join(root, 'packages', dir, target.source) });
+      aliases.push({ find: new RegExp(`^${escaped}$`), replacement: join(root, 'packages', dir, source) });
     }
   }
   return aliases;

@@ -57,5 +57,5 @@ function thirdPartyLicenses(inputs) {
   return `dist/chevrotain.js bundles parts of these packages:\n\n${sections.join('\n' + '-'.repeat(72) + '\n\n')}`;
 }
 
-// The bin runs through a symbolic link in development too (npm sets the mode when it installs).
-chmodSync(join(root, 'packages/cli/dist/main.js'), 0o755);
+// The bins run through symbolic links and from git in development too (npm sets the mode when it installs).
+for (const bin of ['main.js', 'git-diff.js']) chmodSync(join(root, 'packages/cli/dist', bin), 0o755);

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const mainJs = join(root, 'packages', 'cli', 'dist', 'main.js');
-const wrapper = join(root, 'packages', 'cli', 'bin', 'bylaw-git-diff');
+const wrapper = join(root, 'packages', 'cli', 'dist', 'git-diff.js');
 
 const hasGit = spawnSync('git', ['--version']).status === 0;
 if (!hasGit) console.warn('git-driver tests skipped: git is not installed');

@@ -3,13 +3,16 @@
  * versions of a policy, in which direction, a concrete subject that shows each
  * change, and how many subjects of a data set flip.
  *
+ * @example
  * ```ts
+ * import { diffPolicies, findWitnesses, renderText } from '@bylaw/diff';
+ *
  * const diff = diffPolicies(oldChecked, newChecked, { asOf: '2024-03-01' });
  * findWitnesses(diff, oldChecked, newChecked);
  * process.stdout.write(renderText(diff));
  * ```
  *
- * @packageDocumentation
+ * @module @bylaw/diff
  */
 export { diffPolicies, type DiffOptions } from './diff.js';
 export { findWitnesses, compilePair, summarizeDecision, OUT_OF_REACH, type WitnessOptions, type PolicyPair, type Resolvers } from './witness.js';

@@ -1,8 +1,19 @@
 /**
  * The Bylaw policy language: parse `.policy` text into an AST, check it, and
- * report diagnostics.
+ * report diagnostics with codes, code frames and hints. No Node module is
+ * imported: it runs in browsers and workers too; files come through a
+ * {@link SourceHost}.
  *
- * @packageDocumentation
+ * @example
+ * ```ts
+ * import { check, memoryHost, renderDiagnostic } from '@bylaw/dsl';
+ *
+ * const files = { 'belt/types.policy': types, 'belt/2023-09-08.policy': policy };
+ * const { policies, diagnostics } = check([{ path: 'belt/2023-09-08.policy', text: policy }], { host: memoryHost(files) });
+ * for (const d of diagnostics) console.log(renderDiagnostic(d, files[d.file as keyof typeof files]));
+ * ```
+ *
+ * @module @bylaw/dsl
  */
 export type * from './ast.js';
 export { isLiteral } from './ast.js';

@@ -18,7 +18,7 @@
  * The canonical style is described in `docs/formatting.md`. A file that does
  * not parse is never formatted: Prettier reports a {@link BylawSyntaxError}.
  *
- * @packageDocumentation
+ * @module prettier-plugin-bylaw
  */
 import type { Options, Parser, Plugin, Printer, SupportLanguage, SupportOptions } from 'prettier';
 import type { Node } from '@bylaw/dsl';

@@ -11,7 +11,7 @@
  * const decision = registry!.evaluate('douyin.belt_provider', provider, { asOf: '2023-10-08' });
  * ```
  *
- * @packageDocumentation
+ * @module @bylaw/runtime/node
  */
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve, relative, isAbsolute } from 'node:path';
