@@ -7,10 +7,11 @@
  * before anything runs.
  */
 import type * as A from './ast.js';
-import { parse } from './parser.js';
+import { parse, type ParseResult } from './parser.js';
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { defaultLimits, type Limits } from './limits.js';
-import type { CheckedPolicy } from './checked.js';
+import type { CheckedPolicy, ResolvedName } from './checked.js';
+import type { Type } from './types.js';
 import { FileChecker } from './check-file.js';
 import { checkAcrossPolicies } from './versions.js';
 import { checkEvaluationDepth } from './depth.js';
@@ -38,6 +39,24 @@ export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Parsed files by path, including imported libraries. */
   readonly files: ReadonlyMap<string, { readonly text: string; readonly ast: A.SourceFile }>;
+  /**
+   * What the names and expressions of each file resolve to, by path: for editors (hover, go to
+   * definition, rename). Files with syntax errors have one only under {@link CheckOptions.resolveBrokenFiles}.
+   */
+  readonly resolutions: ReadonlyMap<string, FileResolution>;
+}
+
+/**
+ * The checker's findings about one file, seen with its imports: the type of every checked
+ * expression and what each name refers to. Library declarations are the imported files' own AST nodes.
+ */
+export interface FileResolution {
+  /** The type of every checked expression. */
+  readonly types: ReadonlyMap<A.Expression, Type>;
+  /** What each name (and each `Enum.member` access) refers to. */
+  readonly names: ReadonlyMap<A.Expression, ResolvedName>;
+  /** The type each written type name (`Merchant`, `Level`) stands for. */
+  readonly typeNames: ReadonlyMap<A.NamedTypeRef, Type>;
 }
 
 /** Options for {@link check}. */
@@ -46,6 +65,55 @@ export interface CheckOptions {
   readonly limits?: Partial<Limits>;
   /** Ids of policies that exist outside the checked files (so `satisfies` to them is not an error). */
   readonly knownPolicies?: readonly string[];
+  /**
+   * Results of earlier checks to reuse: a file is parsed again only when its text changed, and
+   * checked again only when its text or an import's text changed. For an editor that checks after
+   * every keystroke; the diagnostics are those a check without the cache gives.
+   */
+  readonly cache?: CheckCache;
+  /**
+   * Also resolve the names of files that have syntax errors (or import files that have), as far as
+   * error recovery lets the parser build them, for an editor's hover and completion while the
+   * author types. Their diagnostics are the syntax errors alone, as without this option.
+   */
+  readonly resolveBrokenFiles?: boolean;
+}
+
+/**
+ * What {@link check} may reuse from one call to the next (see {@link CheckOptions.cache}). Give the
+ * same cache to each check of the same set of files; it holds the latest result of each file only.
+ *
+ * @example
+ * ```ts
+ * const cache = new CheckCache();
+ * check(files, { host, cache });            // parses and checks everything
+ * check(filesAfterAnEdit, { host, cache }); // parses and checks the edited file and the files importing it
+ * ```
+ */
+export class CheckCache {
+  /** @internal */
+  readonly parses: Map<string, { text: string; limits: string; parsed: ParseResult }>;
+  /** @internal */
+  readonly results = new Map<string, { inputs: readonly string[]; limits: string; result: FileCheckResult }>();
+  /** @internal */
+  readonly ownsParses: boolean;
+
+  /**
+   * A new, empty cache. With `sharesParsesWith`, it shares that cache's parses (the latest of
+   * each path): files checked through either get the same AST objects, so that what one check
+   * resolves can be matched with the other's (an editor checking a variant of a file).
+   */
+  constructor(options: { sharesParsesWith?: CheckCache } = {}) {
+    this.parses = options.sharesParsesWith?.parses ?? new Map();
+    this.ownsParses = options.sharesParsesWith === undefined;
+  }
+}
+
+/** One file's own findings, as the cache keeps them. */
+interface FileCheckResult {
+  readonly policy: CheckedPolicy | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly resolution: FileResolution | undefined;
 }
 
 /**
@@ -70,8 +138,12 @@ function checkFiles(inputs: readonly SourceInput[], options: CheckOptions): Chec
     for (const d of ds) diagnostics.push(d);
   };
   const files = new Map<string, { text: string; ast: A.SourceFile; ok: boolean }>();
+  const cache = options.cache;
+  const limitsKey = `${limits.maxSourceLength}/${limits.maxNestingDepth}`;
   const load = (path: string, text: string) => {
-    const parsed = parse(text, path, limits);
+    const cached = cache?.parses.get(path);
+    const parsed = cached && cached.text === text && cached.limits === limitsKey ? cached.parsed : parse(text, path, limits);
+    cache?.parses.set(path, { text, limits: limitsKey, parsed });
     add(parsed.diagnostics);
     const entry = { text, ast: parsed.ast, ok: !parsed.diagnostics.some((d) => d.severity === 'error') };
     files.set(path, entry);
@@ -137,24 +209,72 @@ function checkFiles(inputs: readonly SourceInput[], options: CheckOptions): Chec
   };
 
   const policies: CheckedPolicy[] = [];
+  const resolutions = new Map<string, FileResolution>();
   for (const [path, entry] of files) {
     const libs = libraryClosure(path);
-    if (!entry.ok || libs.some((l) => !files.get(l)!.ok)) continue;
-    const checker = new FileChecker(path, entry.text, entry.ast, libs.map((l) => ({ path: l, ...files.get(l)! })));
-    const result = checker.run();
-    add(result.diagnostics);
-    if (result.policy && !result.diagnostics.some((d) => d.severity === 'error')) {
-      const tooDeep = checkEvaluationDepth(result.policy, limits.maxNestingDepth);
-      if (tooDeep) add([tooDeep]);
-      else policies.push(result.policy);
+    const broken = !entry.ok || libs.some((l) => !files.get(l)!.ok);
+    if (broken && !options.resolveBrokenFiles) continue;
+    // What this file's result depends on: its text and its imports' texts, in order.
+    const inputs = [entry.text, ...libs.flatMap((l) => [l, files.get(l)!.text])];
+    const cached = cache?.results.get(path);
+    let result: FileCheckResult;
+    if (cached && cached.limits === limitsKey && sameInputs(cached.inputs, inputs)) result = cached.result;
+    else {
+      result = checkFile(path, entry, libs.map((l) => ({ path: l, ...files.get(l)! })), limits, broken);
+      cache?.results.set(path, { inputs, limits: limitsKey, result });
     }
+    if (result.resolution) resolutions.set(path, result.resolution);
+    if (broken) continue;
+    add(result.diagnostics);
+    if (result.policy) policies.push(result.policy);
+  }
+  if (cache) {
+    if (cache.ownsParses) for (const path of cache.parses.keys()) if (!files.has(path)) cache.parses.delete(path);
+    for (const path of cache.results.keys()) if (!files.has(path)) cache.results.delete(path);
   }
   add(checkAcrossPolicies(policies, [...files.values()].map((f) => f.ast), options.knownPolicies ?? []));
   return {
     policies,
     diagnostics: dedupe(sortDiagnostics(diagnostics)),
     files: new Map([...files].map(([k, v]) => [k, { text: v.text, ast: v.ast }])),
+    resolutions,
   };
+}
+
+/**
+ * Check one file with its libraries. A file with syntax errors (`broken`) is checked only for its
+ * resolutions, and only as far as its partial AST allows: its findings are not reported.
+ */
+function checkFile(
+  path: string,
+  entry: { text: string; ast: A.SourceFile },
+  libs: { path: string; text: string; ast: A.SourceFile }[],
+  limits: Limits,
+  broken: boolean,
+): FileCheckResult {
+  const checker = new FileChecker(path, entry.text, entry.ast, libs);
+  if (broken) {
+    try {
+      checker.run();
+    } catch {
+      // Error recovery can leave holes the checker does not expect: then the file has no resolution.
+      return { policy: undefined, diagnostics: [], resolution: undefined };
+    }
+    return { policy: undefined, diagnostics: [], resolution: checker.resolution() };
+  }
+  const result = checker.run();
+  const diagnostics = [...result.diagnostics];
+  let policy: CheckedPolicy | undefined;
+  if (result.policy && !result.diagnostics.some((d) => d.severity === 'error')) {
+    const tooDeep = checkEvaluationDepth(result.policy, limits.maxNestingDepth);
+    if (tooDeep) diagnostics.push(tooDeep);
+    else policy = result.policy;
+  }
+  return { policy, diagnostics, resolution: checker.resolution() };
+}
+
+function sameInputs(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {

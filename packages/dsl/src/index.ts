@@ -38,6 +38,8 @@ export { suggest } from './suggest.js';
 export { isValidZone } from './zones.js';
 export {
   check,
+  CheckCache,
+  type FileResolution,
   type CheckedPolicy,
   type CheckResult,
   type CheckOptions,

@@ -21,6 +21,7 @@ export abstract class NameResolver {
   protected readonly diagnostics: Diagnostic[] = [];
   protected readonly types = new Map<A.Expression, Type>();
   protected readonly names = new Map<A.Expression, ResolvedName>();
+  protected readonly typeNames = new Map<A.NamedTypeRef, Type>();
   protected readonly typeDecls = new Map<string, { decl: A.RecordTypeDecl | A.EnumDecl; file: string }>();
   protected readonly resolvedTypes = new Map<string, Type>();
   protected readonly values = new Map<string, { decl: Named; file: string }>();
@@ -35,6 +36,11 @@ export abstract class NameResolver {
 
   constructor(path: string) {
     this.currentFile = path;
+  }
+
+  /** What the names and expressions seen so far resolve to (for editors). */
+  resolution(): { types: ReadonlyMap<A.Expression, Type>; names: ReadonlyMap<A.Expression, ResolvedName>; typeNames: ReadonlyMap<A.NamedTypeRef, Type> } {
+    return { types: this.types, names: this.names, typeNames: this.typeNames };
   }
 
   protected report(code: DiagnosticCode, span: A.Span, message: string, extra: { hint?: string; related?: { file: string; span: A.Span; message: string }[] } = {}) {
@@ -123,7 +129,10 @@ export abstract class NameResolver {
       }
       case 'NamedType': {
         const t = this.resolvedTypes.get(ref.name.name);
-        if (t) return t;
+        if (t) {
+          this.typeNames.set(ref, t);
+          return t;
+        }
         this.report('BYL2002', ref.span, `unknown type ${ref.name.name}`, {
           hint: suggest(ref.name.name, () => [...this.typeDecls.keys(), 'bool', 'number', 'string', 'date', 'datetime']) ?? 'declare it with type … { } or enum … { }, or import the file that declares it',
         });
