@@ -51,9 +51,20 @@ export interface CaseResult {
 
 /** Read and validate a test file; problems are returned as messages, never thrown. */
 export function readTestFile(path: string): { file?: PolicyTestFile; problems: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { problems: [`${path}: ${(e as Error).message.split('\n')[0]}`] };
+  }
+  return parseTestFile(path, text);
+}
+
+/** Validate the text of a test file (an editor's unsaved text, for instance); problems are returned as messages. */
+export function parseTestFile(path: string, text: string): { file?: PolicyTestFile; problems: string[] } {
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
+    raw = parseYaml(text);
   } catch (e) {
     return { problems: [`${path}: ${(e as Error).message.split('\n')[0]}`] };
   }

@@ -1,0 +1,22 @@
+import { it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { LspClient, repoRoot, uriOf } from './client.js';
+it('smoke', async () => {
+  const c = new LspClient();
+  const init = await c.initialize();
+  console.log(Object.keys(init.capabilities));
+  const path = repoRoot + 'policies/douyin/belt_provider/2023-09-08.policy';
+  const uri = uriOf(path);
+  const text = readFileSync(path, 'utf8');
+  const t0 = performance.now();
+  await c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'bylaw', version: 1, text } });
+  const d = await c.waitForDiagnostics(uri);
+  console.log(performance.now() - t0, d.length, d[0]);
+  console.log(await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 61, character: 8 } }));
+  console.log(await c.request('textDocument/codeLens', { textDocument: { uri } }));
+  const t1 = performance.now();
+  console.log(await c.request('workspace/executeCommand', { command: 'bylaw.runTests', arguments: [uri] }), performance.now() - t1);
+  console.log(await c.request('textDocument/codeLens', { textDocument: { uri } }));
+  await c.stop();
+  console.log(c.stderr);
+});
