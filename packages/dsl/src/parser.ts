@@ -30,9 +30,17 @@ class NestingTooDeep extends Error {
   }
 }
 
-function spanOf(first: IToken | A.Span, last: IToken | A.Span = first): A.Span {
-  const start = 'startOffset' in first ? first.startOffset : first.start;
-  const end = 'startOffset' in last ? (last.endOffset ?? last.startOffset) + 1 : last.end;
+/**
+ * The span from a token or node to another (inclusive `endOffset` made exclusive here). After a
+ * syntax error, error recovery may give no node for a part: the span then ends at what there is,
+ * and a span of nothing is NaN, which {@link repairSpansAndMeasureDepth} places afterwards.
+ */
+function spanOf(first: IToken | A.Span | undefined, last: IToken | A.Span | undefined = first): A.Span {
+  const from = first ?? last;
+  const to = last ?? first;
+  if (!from || !to) return { start: NaN, end: NaN };
+  const start = 'startOffset' in from ? from.startOffset : from.start;
+  const end = 'startOffset' in to ? (to.endOffset ?? to.startOffset) + 1 : to.end;
   return { start, end };
 }
 
@@ -181,24 +189,33 @@ class PolicyParser extends EmbeddedActionsParser {
 
   // ------------------------------------------------------------------ files
 
+  /**
+   * What the file rule has parsed so far. When a syntax error at the end of the file leaves
+   * error recovery nothing to resume at, the rule itself gives up: what was parsed before the
+   * error is still the file's AST (for editors, which see half-typed text all the time).
+   */
+  partial: { header: A.PolicyHeader | undefined; imports: A.ImportDecl[]; declarations: A.Declaration[] } = { header: undefined, imports: [], declarations: [] };
+
   public file = this.RULE('file', (): A.SourceFile => {
     const header = this.OPTION(() => this.SUBRULE(this.header));
-    const imports: A.ImportDecl[] = [];
-    this.MANY(() => imports.push(this.SUBRULE(this.importDecl)));
-    const declarations: A.Declaration[] = [];
+    this.ACTION(() => {
+      this.partial = { header, imports: [], declarations: [] };
+    });
+    this.MANY(() => {
+      const imp = this.SUBRULE(this.importDecl);
+      this.ACTION(() => imp && this.partial.imports.push(imp));
+    });
     this.MANY2(() => {
       const d = this.SUBRULE(this.declaration);
-      if (d) declarations.push(d);
+      this.ACTION(() => d && this.partial.declarations.push(d));
     });
-    return this.ACTION(() => ({
-      kind: 'SourceFile' as const,
-      span: { start: 0, end: 0 },
-      header,
-      imports: imports.filter(Boolean),
-      declarations,
-      comments: [],
-    }));
+    return this.ACTION(() => this.parsedSoFar());
   });
+
+  /** The file as far as it was parsed. */
+  parsedSoFar(): A.SourceFile {
+    return { kind: 'SourceFile' as const, span: { start: 0, end: 0 }, ...this.partial, comments: [] };
+  }
 
   private header = this.RULE('header', (): A.PolicyHeader => {
     const kw = this.CONSUME(T.Policy);
@@ -211,7 +228,7 @@ class PolicyParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => ({
       kind: 'PolicyHeader' as const,
-      span: spanOf(kw, items.at(-1)?.span ?? title?.span ?? id.span),
+      span: spanOf(kw, items.at(-1)?.span ?? title?.span ?? id?.span),
       id,
       title,
       items,
@@ -224,14 +241,14 @@ class PolicyParser extends EmbeddedActionsParser {
         ALT: () => {
           const kw = this.CONSUME(T.Version);
           const value = this.stringLiteral(this.CONSUME(T.StringLiteral));
-          return this.ACTION(() => ({ kind: 'VersionItem' as const, span: spanOf(kw, value.span), value }));
+          return this.ACTION(() => ({ kind: 'VersionItem' as const, span: spanOf(kw, value?.span), value }));
         },
       },
       {
         ALT: () => {
           const kw = this.CONSUME(T.Published);
           const value = this.dateLiteral(this.CONSUME(T.DateLiteral));
-          return this.ACTION(() => ({ kind: 'PublishedItem' as const, span: spanOf(kw, value.span), value }));
+          return this.ACTION(() => ({ kind: 'PublishedItem' as const, span: spanOf(kw, value?.span), value }));
         },
       },
       {
@@ -244,7 +261,7 @@ class PolicyParser extends EmbeddedActionsParser {
           });
           return this.ACTION(() => ({
             kind: 'EffectiveItem' as const,
-            span: spanOf(kw, (until ?? from).span),
+            span: spanOf(kw, (until ?? from)?.span),
             from,
             until,
           }));
@@ -254,21 +271,21 @@ class PolicyParser extends EmbeddedActionsParser {
         ALT: () => {
           const kw = this.CONSUME(T.Source);
           const value = this.stringLiteral(this.CONSUME2(T.StringLiteral));
-          return this.ACTION(() => ({ kind: 'SourceItem' as const, span: spanOf(kw, value.span), value }));
+          return this.ACTION(() => ({ kind: 'SourceItem' as const, span: spanOf(kw, value?.span), value }));
         },
       },
       {
         ALT: () => {
           const kw = this.CONSUME(T.Timezone);
           const value = this.stringLiteral(this.CONSUME3(T.StringLiteral));
-          return this.ACTION(() => ({ kind: 'TimezoneItem' as const, span: spanOf(kw, value.span), value }));
+          return this.ACTION(() => ({ kind: 'TimezoneItem' as const, span: spanOf(kw, value?.span), value }));
         },
       },
       {
         ALT: () => {
           const kw = this.CONSUME(T.Note);
           const value = this.stringLiteral(this.CONSUME4(T.StringLiteral));
-          return this.ACTION(() => ({ kind: 'NoteItem' as const, span: spanOf(kw, value.span), value }));
+          return this.ACTION(() => ({ kind: 'NoteItem' as const, span: spanOf(kw, value?.span), value }));
         },
       },
     ]);
@@ -277,7 +294,7 @@ class PolicyParser extends EmbeddedActionsParser {
   private importDecl = this.RULE('importDecl', (): A.ImportDecl => {
     const kw = this.CONSUME(T.Import);
     const path = this.stringLiteral(this.CONSUME(T.StringLiteral));
-    return this.ACTION(() => ({ kind: 'ImportDecl' as const, span: spanOf(kw, path.span), path }));
+    return this.ACTION(() => ({ kind: 'ImportDecl' as const, span: spanOf(kw, path?.span), path }));
   });
 
   private declaration = this.RULE(
@@ -302,7 +319,7 @@ class PolicyParser extends EmbeddedActionsParser {
     const name = this.identifier(this.CONSUME(T.Identifier));
     this.CONSUME(T.Colon);
     const type = this.SUBRULE(this.typeRef);
-    return this.ACTION(() => ({ kind: 'SubjectDecl' as const, span: spanOf(kw, type.span), name, type }));
+    return this.ACTION(() => ({ kind: 'SubjectDecl' as const, span: spanOf(kw, type?.span), name, type }));
   });
 
   // ------------------------------------------------------------------ types
@@ -334,7 +351,7 @@ class PolicyParser extends EmbeddedActionsParser {
     const label = this.OPTION3(() => this.stringLiteral(this.CONSUME(T.StringLiteral)));
     return this.ACTION(() => ({
       kind: 'FieldDecl' as const,
-      span: spanOf(name.span, (label ?? defaultValue ?? type).span),
+      span: spanOf(name?.span, (label ?? defaultValue ?? type)?.span),
       name,
       optional,
       type,
@@ -380,7 +397,7 @@ class PolicyParser extends EmbeddedActionsParser {
   private enumMember = this.RULE('enumMember', (): A.EnumMember => {
     const name = this.identifier(this.CONSUME(T.Identifier));
     const value = this.OPTION(() => this.stringLiteral(this.CONSUME(T.StringLiteral)));
-    return this.ACTION(() => ({ kind: 'EnumMember' as const, span: spanOf(name.span, (value ?? name).span), name, value }));
+    return this.ACTION(() => ({ kind: 'EnumMember' as const, span: spanOf(name?.span, (value ?? name)?.span), name, value }));
   });
 
   private typeRef = this.RULE('typeRef', (): A.TypeRef => {
@@ -403,14 +420,14 @@ class PolicyParser extends EmbeddedActionsParser {
           const kw = this.CONSUME(T.List);
           this.CONSUME(T.Of);
           const element = this.SUBRULE(this.typeRef);
-          return this.ACTION(() => ({ kind: 'ListType' as const, span: spanOf(kw, element.span), element }));
+          return this.ACTION(() => ({ kind: 'ListType' as const, span: spanOf(kw, element?.span), element }));
         },
       },
       {
         ALT: () => {
           const kw = this.CONSUME(T.Monthly);
           const element = this.SUBRULE2(this.typeRef);
-          return this.ACTION(() => ({ kind: 'MonthlyType' as const, span: spanOf(kw, element.span), element }));
+          return this.ACTION(() => ({ kind: 'MonthlyType' as const, span: spanOf(kw, element?.span), element }));
         },
       },
       {
@@ -419,13 +436,13 @@ class PolicyParser extends EmbeddedActionsParser {
           const key = this.SUBRULE3(this.typeRef);
           this.CONSUME(T.Arrow);
           const value = this.SUBRULE4(this.typeRef);
-          return this.ACTION(() => ({ kind: 'TableType' as const, span: spanOf(kw, value.span), key, value }));
+          return this.ACTION(() => ({ kind: 'TableType' as const, span: spanOf(kw, value?.span), key, value }));
         },
       },
       {
         ALT: () => {
           const name = this.identifier(this.CONSUME(T.Identifier));
-          return this.ACTION(() => ({ kind: 'NamedType' as const, span: name.span, name }));
+          return this.ACTION(() => ({ kind: 'NamedType' as const, span: name?.span, name }));
         },
       },
     ]));
@@ -439,7 +456,7 @@ class PolicyParser extends EmbeddedActionsParser {
     const label = this.OPTION(() => this.stringLiteral(this.CONSUME(T.StringLiteral)));
     this.CONSUME(T.Equal);
     const value = this.SUBRULE(this.expression);
-    return this.ACTION(() => ({ kind: 'LetDecl' as const, span: spanOf(kw, value.span), name, label, value }));
+    return this.ACTION(() => ({ kind: 'LetDecl' as const, span: spanOf(kw, value?.span), name, label, value }));
   });
 
   private paramDecl = this.RULE('paramDecl', (): A.ParamDecl => {
@@ -450,7 +467,7 @@ class PolicyParser extends EmbeddedActionsParser {
     const type = this.SUBRULE(this.typeRef);
     this.CONSUME(T.Equal);
     const value = this.SUBRULE(this.expression);
-    return this.ACTION(() => ({ kind: 'ParamDecl' as const, span: spanOf(kw, value.span), name, label, type, value }));
+    return this.ACTION(() => ({ kind: 'ParamDecl' as const, span: spanOf(kw, value?.span), name, label, type, value }));
   });
 
   private placeholderDecl = this.RULE('placeholderDecl', (): A.PlaceholderDecl => {
@@ -459,7 +476,7 @@ class PolicyParser extends EmbeddedActionsParser {
     const label = this.OPTION(() => this.stringLiteral(this.CONSUME(T.StringLiteral)));
     this.CONSUME(T.Colon);
     const type = this.SUBRULE(this.typeRef);
-    return this.ACTION(() => ({ kind: 'PlaceholderDecl' as const, span: spanOf(kw, type.span), name, label, type }));
+    return this.ACTION(() => ({ kind: 'PlaceholderDecl' as const, span: spanOf(kw, type?.span), name, label, type }));
   });
 
   private tableDecl = this.RULE('tableDecl', (): A.TableDecl => {
@@ -479,7 +496,7 @@ class PolicyParser extends EmbeddedActionsParser {
         if (!e) return;
         if ('kind' in e) entries.push(e);
         else if (defaultValue) {
-          this.extra.push(diagnostic('BYL2015', this.fileName, e.span, `table ${name.name} has more than one default row`));
+          this.extra.push(diagnostic('BYL2015', this.fileName, e?.span, `table ${name.name} has more than one default row`));
         } else defaultValue = e.value;
       });
       this.OPTION2(() => this.CONSUME(T.Comma));
@@ -504,7 +521,7 @@ class PolicyParser extends EmbeddedActionsParser {
           const kw = this.CONSUME(T.Default);
           this.CONSUME(T.Colon);
           const value = this.SUBRULE(this.expression);
-          return this.ACTION(() => ({ span: spanOf(kw, value.span), value }));
+          return this.ACTION(() => ({ span: spanOf(kw, value?.span), value }));
         },
       },
       {
@@ -515,7 +532,7 @@ class PolicyParser extends EmbeddedActionsParser {
           ]);
           this.CONSUME2(T.Colon);
           const value = this.SUBRULE2(this.expression);
-          return this.ACTION(() => ({ kind: 'TableEntry' as const, span: spanOf(key.span, value.span), key, value }));
+          return this.ACTION(() => ({ kind: 'TableEntry' as const, span: spanOf(key?.span, value?.span), key, value }));
         },
       },
     ]);
@@ -538,7 +555,7 @@ class PolicyParser extends EmbeddedActionsParser {
     const h = this.SUBRULE(this.heading);
     this.CONSUME(T.Colon);
     const body = this.SUBRULE(this.body);
-    return this.ACTION(() => ({ kind: 'CriterionDecl' as const, span: spanOf(kw, body.span), ...h, body }));
+    return this.ACTION(() => ({ kind: 'CriterionDecl' as const, span: spanOf(kw, body?.span), ...h, body }));
   });
 
   // Nesting is counted once per level an author sees: a combinator block, a parenthesis or
@@ -609,7 +626,7 @@ class PolicyParser extends EmbeddedActionsParser {
           const h = this.SUBRULE(this.heading);
           this.CONSUME(T.Colon);
           const body = this.SUBRULE(this.body);
-          return this.ACTION(() => ({ kind: 'CriterionItem' as const, span: spanOf(h.id.span, body.span), ...h, body }));
+          return this.ACTION(() => ({ kind: 'CriterionItem' as const, span: spanOf(h?.id?.span, body?.span), ...h, body }));
         },
       },
       {
@@ -617,7 +634,7 @@ class PolicyParser extends EmbeddedActionsParser {
           const body = this.SUBRULE2(this.body);
           return this.ACTION(() => ({
             kind: 'CriterionItem' as const,
-            span: body.span,
+            span: body?.span,
             id: undefined,
             label: undefined,
             cites: undefined,
@@ -657,7 +674,7 @@ class PolicyParser extends EmbeddedActionsParser {
             const kw = this.CONSUME(T.Admit);
             this.CONSUME(T.When);
             const body = this.SUBRULE(this.body);
-            return this.ACTION(() => ({ kind: 'AdmitRule' as const, span: spanOf(kw, body.span), body }));
+            return this.ACTION(() => ({ kind: 'AdmitRule' as const, span: spanOf(kw, body?.span), body }));
           },
         },
         {
@@ -742,7 +759,7 @@ class PolicyParser extends EmbeddedActionsParser {
           : kind === 'OutcomeRule'
             ? this.SUBRULE2(this.headedRule)
             : this.SUBRULE3(this.headedRule);
-    return this.ACTION(() => ({ kind, span: spanOf(kw, r.body.span), ...r.h, body: r.body })) as Extract<
+    return this.ACTION(() => ({ kind, span: spanOf(kw, r?.body?.span), ...r?.h, body: r?.body })) as Extract<
       A.DecisionRule,
       { kind: K }
     >;
@@ -762,7 +779,7 @@ class PolicyParser extends EmbeddedActionsParser {
           const otherwise = this.SUBRULE3(this.expression);
           return this.ACTION(() => ({
             kind: 'ConditionalExpr' as const,
-            span: spanOf(kw, otherwise.span),
+            span: spanOf(kw, otherwise?.span),
             condition,
             then,
             otherwise,
@@ -801,7 +818,7 @@ class PolicyParser extends EmbeddedActionsParser {
           const operand = this.nested(() => this.SUBRULE(this.notExpr));
           return this.ACTION(() => ({
             kind: 'UnaryExpr' as const,
-            span: spanOf(kw, operand.span),
+            span: spanOf(kw, operand?.span),
             operator: 'not' as const,
             operand,
           }));
@@ -872,7 +889,7 @@ class PolicyParser extends EmbeddedActionsParser {
             const policy = this.SUBRULE(this.qualifiedName);
             return this.ACTION(() => ({
               kind: 'SatisfiesExpr' as const,
-              span: spanOf(left.span, policy.span),
+              span: spanOf(left?.span, policy?.span),
               subject: left,
               policy,
             }));
@@ -884,7 +901,7 @@ class PolicyParser extends EmbeddedActionsParser {
             const word = this.OR3([{ ALT: () => this.CONSUME(T.Present) }, { ALT: () => this.CONSUME(T.Missing) }]);
             return this.ACTION(() => ({
               kind: 'PresenceExpr' as const,
-              span: spanOf(left.span, spanOf(word)),
+              span: spanOf(left?.span, spanOf(word)),
               operand: left,
               present: tokenMatcher(word, T.Present),
             }));
@@ -902,7 +919,7 @@ class PolicyParser extends EmbeddedActionsParser {
       return this.SUBRULE2(this.additive);
     });
     return this.ACTION(() =>
-      period ? { kind: 'DuringExpr' as const, span: spanOf(series.span, period.span), series, period } : series,
+      period ? { kind: 'DuringExpr' as const, span: spanOf(series?.span, period?.span), series, period } : series,
     );
   });
 
@@ -934,7 +951,7 @@ class PolicyParser extends EmbeddedActionsParser {
           const operand = this.nested(() => this.SUBRULE(this.unary));
           return this.ACTION(() => ({
             kind: 'UnaryExpr' as const,
-            span: spanOf(op, operand.span),
+            span: spanOf(op, operand?.span),
             operator: '-' as const,
             operand,
           }));
@@ -954,7 +971,7 @@ class PolicyParser extends EmbeddedActionsParser {
             const member = this.SUBRULE(this.nameLike);
             object = this.ACTION(() => ({
               kind: 'MemberAccess' as const,
-              span: spanOf(object.span, member.span),
+              span: spanOf(object?.span, member?.span),
               object,
               member,
             }));
@@ -965,7 +982,7 @@ class PolicyParser extends EmbeddedActionsParser {
             this.CONSUME(T.LBracket);
             const index = this.SUBRULE(this.expression);
             const close = this.CONSUME(T.RBracket);
-            object = this.ACTION(() => ({ kind: 'IndexAccess' as const, span: spanOf(object.span, spanOf(close)), object, index }));
+            object = this.ACTION(() => ({ kind: 'IndexAccess' as const, span: spanOf(object?.span, spanOf(close)), object, index }));
           },
         },
       ]);
@@ -1060,9 +1077,9 @@ class PolicyParser extends EmbeddedActionsParser {
       }
       return {
         kind: 'DurationLiteral' as const,
-        span: spanOf(amount.span, unit.span),
+        span: spanOf(amount?.span, unit?.span),
         amount,
-        unit: unit.unit,
+        unit: unit?.unit as A.TimeUnit,
         natural: natural !== undefined,
       };
     });
@@ -1089,12 +1106,12 @@ class PolicyParser extends EmbeddedActionsParser {
     const unit = this.SUBRULE(this.timeUnit);
     return this.ACTION(() => ({
       kind: 'PeriodExpr' as const,
-      span: spanOf(kw, unit.span),
+      span: spanOf(kw, unit?.span),
       length: {
         kind: 'DurationLiteral' as const,
-        span: spanOf(amount.span, unit.span),
+        span: spanOf(amount?.span, unit?.span),
         amount,
-        unit: unit.unit,
+        unit: unit?.unit as A.TimeUnit,
         natural: natural !== undefined,
       },
     }));
@@ -1149,9 +1166,9 @@ class PolicyParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => ({
       kind: 'QualifiedName' as const,
-      span: spanOf(parts[0]!.span, parts.at(-1)!.span),
+      span: spanOf(parts[0]?.span, parts.at(-1)?.span),
       parts,
-      text: parts.map((p) => p.name).join('.'),
+      text: parts.map((p) => p?.name).join('.'),
     }));
   });
 
@@ -1219,11 +1236,11 @@ class PolicyParser extends EmbeddedActionsParser {
 }
 
 function endOfHeading(h: A.Heading): A.Span {
-  return (h.cites ?? h.label ?? h.id).span;
+  return (h.cites ?? h.label ?? h.id)?.span as A.Span;
 }
 
 function binary(operator: A.BinaryOperator, left: A.Expression, right: A.Expression): A.BinaryExpr {
-  return { kind: 'BinaryExpr', span: { start: left.span.start, end: right.span.end }, operator, left, right };
+  return { kind: 'BinaryExpr', span: { start: left?.span?.start ?? NaN, end: right?.span?.end ?? NaN }, operator, left, right };
 }
 
 function daysInMonth(y: number, m: number): number {
@@ -1349,10 +1366,11 @@ export function parse(text: string, file = '<input>', limits: Partial<Limits> = 
   parser.extra = [];
   parser.maxDepth = maxNestingDepth;
   parser.resetDepth();
+  parser.partial = { header: undefined, imports: [], declarations: [] };
   parser.input = lexed.tokens;
   let ast: A.SourceFile;
   try {
-    ast = parser.file() ?? empty;
+    ast = parser.file() ?? parser.parsedSoFar();
   } catch (e) {
     if (!(e instanceof NestingTooDeep) && !(e instanceof RangeError)) {
       // With error recovery a rule can return undefined, which an action may then read

@@ -125,15 +125,20 @@ export function startServer(connection: Connection): void {
       for (const imported of service.imports(path)) wanted.add(imported);
     }
     if (checkedWorkspace) for (const folder of workspaceFolders) for (const p of policyFilesUnder(folder)) wanted.add(p);
-    for (const path of wanted) send(toUri(path), service.diagnostics(path).map(toLsp));
+    // An open document's diagnostics go out after every check (a client may wait for them after an edit);
+    // the other files' only when they changed.
+    for (const path of wanted) {
+      const uri = toUri(path);
+      send(uri, service.diagnostics(path).map(toLsp), documents.has(uri));
+    }
     for (const uri of [...published.keys()]) {
       if (isPolicy(uri) && !wanted.has(toPath(uri))) send(uri, []);
     }
   }
 
-  function send(uri: string, diagnostics: LspDiagnostic[]): void {
+  function send(uri: string, diagnostics: LspDiagnostic[], always = false): void {
     const json = JSON.stringify(diagnostics);
-    if (published.get(uri) === json) return;
+    if (published.get(uri) === json && !always) return;
     if (diagnostics.length === 0) published.delete(uri);
     else published.set(uri, json);
     void connection.sendDiagnostics({ uri, diagnostics });

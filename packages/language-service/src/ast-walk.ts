@@ -5,20 +5,25 @@
  */
 import type * as A from '@bylaw/dsl';
 
-/** The nodes whose span holds `offset` (its end included), outermost first. */
+/**
+ * The nodes whose span holds `offset` (its end included), outermost first. Every node is
+ * visited, not only those inside a containing parent: after a syntax error a parent's span
+ * may stop short of a child's (error recovery leaves its end where the error was).
+ */
 export function nodePath(ast: A.SourceFile, offset: number): A.Node[] {
-  const path: A.Node[] = [];
-  let children: unknown[] = [ast.header, ...ast.imports, ...ast.declarations];
-  for (;;) {
-    let next: A.Node | undefined;
-    for (const c of flatten(children)) {
-      const span = (c as { span?: A.Span }).span;
-      if (span && span.start <= offset && offset <= span.end && (!next || span.end - span.start < next.span.end - next.span.start)) next = c as A.Node;
-    }
-    if (!next) return path;
-    path.push(next);
-    children = childrenOf(next);
-  }
+  let best: A.Node[] = [];
+  const visit = (node: A.Node, path: A.Node[]) => {
+    const span = node.span;
+    const here = span && span.start <= offset && offset <= span.end ? [...path, node] : path;
+    if (here.length > best.length || (here.length === best.length && here !== path && narrower(node, best.at(-1)))) best = here;
+    for (const c of flatten(childrenOf(node))) visit(c as A.Node, here);
+  };
+  for (const c of flatten([ast.header, ...ast.imports, ...ast.declarations])) visit(c as A.Node, []);
+  return best;
+}
+
+function narrower(a: A.Node, b: A.Node | undefined): boolean {
+  return !b || a.span.end - a.span.start < b.span.end - b.span.start;
 }
 
 /** The object-valued properties of a node (its children and arrays of them). */

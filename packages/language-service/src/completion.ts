@@ -222,13 +222,13 @@ function memberItems(
   if (!access) return items.list();
   const named = resolution.names.get(access.object);
   if (named?.kind === 'enumType') {
-    for (const m of named.enum.decl.members) addMember(items, analysis, index, m, true);
+    for (const m of named.enum.decl.members) addMember(items, analysis, index, m, true, '0', named.enum.name);
     return items.list();
   }
   const type = resolution.types.get(access.object);
   if (type?.kind === 'record') {
     for (const f of type.fields.values()) {
-      const d = index.definitionOf(f.decl) ?? undefined;
+      const d = definitionLike(index, f.decl, 'field', f.name, type.name);
       if (d) addDefinition(items, analysis, index, d, '0', f.type);
       else items.add({ label: f.name, kind: CompletionItemKind.Field, detail: typeToString(f.type) });
     }
@@ -236,8 +236,19 @@ function memberItems(
   return items.list();
 }
 
-function addMember(items: Items, analysis: Analysis, index: SymbolIndex, m: A.EnumMember, bare: boolean, sort = '0'): void {
-  const d = index.definitionOf(m);
+/**
+ * The index's definition of a node of the probe check: the same node for unchanged files (they
+ * share their parses), else the definition of the same kind and name in the same container.
+ */
+function definitionLike(index: SymbolIndex, node: A.Node, kind: Definition['kind'], name: string, container: string | undefined): Definition | undefined {
+  const same = index.definitionOf(node);
+  if (same) return same;
+  for (const d of index.definitions()) if (d.kind === kind && d.name === name && d.container?.name === container) return d;
+  return undefined;
+}
+
+function addMember(items: Items, analysis: Analysis, index: SymbolIndex, m: A.EnumMember, bare: boolean, sort = '0', enumName?: string): void {
+  const d = m?.name ? definitionLike(index, m, 'enumMember', m.name.name, enumName) : undefined;
   if (!d || !m.name?.name) return;
   const { signature, documentation } = describe(analysis, index, d);
   items.add({
@@ -368,7 +379,7 @@ function expressionItems(
   const visible = new Set([file, ...index.importClosure(file)]);
   const memberCount = new Map<string, number>();
   for (const d of index.definitions()) if (d.kind === 'enumMember' && visible.has(d.file)) memberCount.set(d.name, (memberCount.get(d.name) ?? 0) + 1);
-  if (expected?.kind === 'enum') for (const m of expected.decl.members) addMember(items, analysis, index, m, true, '0');
+  if (expected?.kind === 'enum') for (const m of expected.decl.members) addMember(items, analysis, index, m, true, '0', expected.name);
   for (const d of index.definitions()) {
     if (!visible.has(d.file)) continue;
     switch (d.kind) {
@@ -386,7 +397,7 @@ function expressionItems(
         addDefinition(items, analysis, index, d, '4');
         break;
       case 'enumMember':
-        addMember(items, analysis, index, d.node as A.EnumMember, (memberCount.get(d.name) ?? 0) < 2, '3');
+        addMember(items, analysis, index, d.node as A.EnumMember, (memberCount.get(d.name) ?? 0) < 2, '3', d.container?.name);
         break;
       default:
         break;

@@ -3,7 +3,7 @@
  * `.policy` texts with plain data (LSP's shapes, files named by path). The language
  * server and the playground are front ends of it; it reads files only through its host.
  */
-import { check, CheckCache, type CheckResult, type Diagnostic } from '@bylaw/dsl';
+import type { Diagnostic } from '@bylaw/dsl';
 import type { CompletionItem, DocumentSymbol, Hover, Position, Range, SemanticTokens, TextEdit } from 'vscode-languageserver-types';
 import { complete } from './completion.js';
 import { formatText, type FormatOptions } from './format.js';
@@ -39,7 +39,6 @@ export interface EditorDiagnostic {
  */
 export class LanguageService {
   private readonly workspace: Workspace;
-  private readonly probeCache = new CheckCache();
 
   /** A service reading files through `host`. */
   constructor(host: LanguageServiceHost, options: LanguageServiceOptions = {}) {
@@ -136,13 +135,7 @@ export class LanguageService {
     if (text === undefined) return [];
     const analysis = this.workspace.analysis(path);
     const offset = new PositionIndex(text).offset(position);
-    const checkProbe = (probe: string): CheckResult =>
-      check([{ path, text: probe }], {
-        host: { readFile: (p) => this.workspace.read(p), resolve: (from, spec) => this.workspace.host.resolve(from, spec) },
-        cache: this.probeCache,
-        resolveBrokenFiles: true,
-      });
-    return complete(analysis, path, text, offset, checkProbe);
+    return complete(analysis, path, text, offset, (probe) => this.workspace.probe(path, probe));
   }
 
   /** The outline of a file. */

@@ -54,6 +54,8 @@ export interface Analysis {
 
 interface GroupState {
   readonly cache: CheckCache;
+  /** For checks of variants of a file (completion), sharing the group's parses. */
+  readonly probeCache: CheckCache;
   analysis: Analysis | undefined;
   generation: number;
 }
@@ -96,12 +98,28 @@ export class Workspace {
     return this.documents.get(path) ?? this.host.readFile(path);
   }
 
+  /**
+   * Check a variant of a file's text alone with its imports, resolving names even with syntax
+   * errors; its imports are the same AST objects as in the file's analysis.
+   */
+  probe(path: string, text: string): CheckResult {
+    this.analysis(path);
+    const state = this.groups.get(this.host.checkGroup(path).root)!;
+    return check([{ path, text }], {
+      host: { readFile: (p) => this.read(p), resolve: (from, spec) => this.host.resolve(from, spec) },
+      cache: state.probeCache,
+      resolveBrokenFiles: true,
+      ...(this.options.limits ? { limits: this.options.limits } : {}),
+    });
+  }
+
   /** The analysis of a file's group, checked again only after a change. */
   analysis(path: string): Analysis {
     const group = this.host.checkGroup(path);
     let state = this.groups.get(group.root);
     if (!state) {
-      state = { cache: new CheckCache(), analysis: undefined, generation: -1 };
+      const cache = new CheckCache();
+      state = { cache, probeCache: new CheckCache({ sharesParsesWith: cache }), analysis: undefined, generation: -1 };
       this.groups.set(group.root, state);
     }
     if (state.analysis && state.generation === this.generation && state.analysis.result.files.has(path)) return state.analysis;
