@@ -32,24 +32,24 @@ export function groupRoot(path: string): string {
 
 /** Reads policy files from disk and remembers them until told they changed. */
 export class NodeHost implements LanguageServiceHost {
-  private readonly texts = new Map<string, { text?: string; problem?: Diagnostic }>();
+  private readonly texts = new Map<string, { text?: string; problem?: { diagnostic: Diagnostic; text?: string } }>();
   private readonly groups = new Map<string, string[]>();
 
   readFile(path: string): string | undefined {
     return this.read(path).text;
   }
 
-  readProblem(path: string): Diagnostic | undefined {
+  readProblem(path: string): { diagnostic: Diagnostic; text?: string } | undefined {
     return this.read(path).problem;
   }
 
-  private read(path: string): { text?: string; problem?: Diagnostic } {
+  private read(path: string): { text?: string; problem?: { diagnostic: Diagnostic; text?: string } } {
     let entry = this.texts.get(path);
     if (!entry) {
       if (!isAbsolutePath(path)) entry = {};
       else {
         const r = readSource(path, path);
-        entry = { ...(r.text !== undefined ? { text: r.text } : {}), ...(r.diagnostic ? { problem: r.diagnostic } : {}) };
+        entry = { ...(r.text !== undefined ? { text: r.text } : {}), ...(r.diagnostic ? { problem: { diagnostic: r.diagnostic, ...(r.lossy !== undefined ? { text: r.lossy } : {}) } } : {}) };
       }
       this.texts.set(path, entry);
     }

@@ -23,6 +23,13 @@ import { LanguageService, semanticTokensLegend, type EditorDiagnostic } from '@b
 import { NodeHost, policyFilesUnder } from './node-host.js';
 import { runTests, testFileOf, type TestRun } from './policy-tests.js';
 
+/**
+ * How long the server waits after a change before it checks: changes that come closer together
+ * (a burst of keystrokes, a replayed edit sequence) are checked once. Short enough to keep
+ * diagnostics within 50 ms of a keystroke on the largest seed policy (`bench/editor.mjs`).
+ */
+export const DIAGNOSTICS_DELAY_MS = 10;
+
 /** Commands the server runs (`workspace/executeCommand`). */
 export const commands = {
   /** Run the `.test.yaml` of a policy: arguments `[policy URI]`. */
@@ -77,6 +84,16 @@ export function startServer(connection: Connection): void {
       .catch(() => undefined);
   });
 
+  /** Answer a request, or nothing when the service fails: one bad request never takes the server down. */
+  const guard = <T>(what: string, fallback: T, answer: () => T): T => {
+    try {
+      return answer();
+    } catch (e) {
+      connection.console.error(`bylaw: ${what} failed: ${(e as Error).stack ?? e}`);
+      return fallback;
+    }
+  };
+
   // ------------------------------------------------------------ documents
 
   connection.onDidOpenTextDocument(({ textDocument: d }) => {
@@ -105,15 +122,14 @@ export function startServer(connection: Connection): void {
 
   // ---------------------------------------------------------- diagnostics
 
-  let pending = false;
-  /** Check after the changes that arrive together (one check for a burst of keystrokes). */
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Check once the changes stop coming for a moment (one check for a burst of keystrokes, or a paste). */
   function schedule(): void {
-    if (pending) return;
-    pending = true;
-    setImmediate(() => {
-      pending = false;
-      publishDiagnostics();
-    });
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      guard('diagnostics', undefined, publishDiagnostics);
+    }, DIAGNOSTICS_DELAY_MS);
   }
 
   function publishDiagnostics(): void {
@@ -160,16 +176,6 @@ export function startServer(connection: Connection): void {
   // ------------------------------------------------------------- features
 
   const policyPath = (uri: string) => (isPolicy(uri) && documents.has(uri) ? toPath(uri) : undefined);
-  /** Answer a request, or nothing when the service fails: one bad request never takes the server down. */
-  const guard = <T>(what: string, fallback: T, answer: () => T): T => {
-    try {
-      return answer();
-    } catch (e) {
-      connection.console.error(`bylaw: ${what} failed: ${(e as Error).stack ?? e}`);
-      return fallback;
-    }
-  };
-
   connection.onHover(({ textDocument, position }) => {
     const path = policyPath(textDocument.uri);
     return path ? guard('hover', null, () => service.hover(path, position) ?? null) : null;

@@ -7,7 +7,7 @@ import type * as A from '@bylaw/dsl';
 import { typeToString, type Type } from '@bylaw/dsl';
 import type { Definition, SymbolIndex } from './symbols.js';
 import type { Analysis } from './workspace.js';
-import { PositionIndex } from './text.js';
+import type { PositionIndex } from './text.js';
 
 /** A definition's signature and documentation. */
 export interface Description {
@@ -154,7 +154,8 @@ export function describe(analysis: Analysis, index: SymbolIndex, d: Definition, 
       break;
     }
   }
-  const comment = leadingComment(text, n, d.kind);
+  const lines = analysis.text(d.file)?.lines;
+  const comment = lines ? leadingComment(lines, n, d.kind) : undefined;
   if (comment) docs.push(comment.split('\n').map((l) => `> ${escape(l)}`).join('\n'));
   return { signature, documentation: docs.join('\n\n') };
 }
@@ -196,9 +197,9 @@ export function ruleWord(node: A.Node): string {
  * wrote there. A placeholder in a run of placeholders (one per line) shares the comment
  * above the run, as authors write them: one quotation for a group of values the text omits.
  */
-export function leadingComment(text: string, node: A.Node, kind: Definition['kind']): string | undefined {
+export function leadingComment(lines: PositionIndex, node: A.Node, kind: Definition['kind']): string | undefined {
   if (!('span' in node) || kind === 'file') return undefined;
-  const lines = new PositionIndex(text);
+  const text = lines.text;
   let line = lines.position(node.span.start).line - 1;
   const lineText = (l: number) => text.slice(lines.lineStart(l), l + 1 < lines.lineCount ? lines.lineStart(l + 1) : text.length).replace(/\r?\n$|\r$/, '');
   if (kind === 'placeholder') {

@@ -68,14 +68,30 @@ export class LanguageService {
   /** The diagnostics of a file, as `bylaw check` reports them for its group. */
   diagnostics(path: string): EditorDiagnostic[] {
     const analysis = this.workspace.analysis(path);
-    const problem = analysis.readProblems.get(path);
-    const own = analysis.result.diagnostics.filter((d) => d.file === path);
-    return [...(problem ? [problem] : []), ...own].map((d) => this.toEditor(analysis, d));
+    // A file open in the editor is read by the editor, but if its bytes on disk are not UTF-8,
+    // bylaw check says so (the editor shows replacement characters, and saving keeps them).
+    const problem = analysis.readProblems.get(path) ?? this.workspace.host.readProblem?.(path);
+    const own = analysis.result.diagnostics.filter((d) => d.file === path).map((d) => this.toEditor(analysis, d));
+    if (!problem) return own;
+    const lines = new PositionIndex(problem.text ?? '');
+    return [{ ...this.toEditor(analysis, problem.diagnostic), range: lines.range(problem.diagnostic.span) }, ...own];
   }
 
-  /** The files a file imports, directly or through other imports (their diagnostics matter to it). */
+  /**
+   * The files a file imports, directly or through other imports (their diagnostics matter to it),
+   * including those that could not be read (their diagnostics say why).
+   */
   imports(path: string): string[] {
-    return [...this.workspace.analysis(path).index().importClosure(path)];
+    const analysis = this.workspace.analysis(path);
+    const closure = analysis.index().importClosure(path);
+    const out = new Set(closure);
+    for (const file of [path, ...closure]) {
+      for (const imp of analysis.result.files.get(file)?.ast.imports ?? []) {
+        if (imp?.path?.value !== undefined) out.add(analysis.resolveImport(file, imp.path.value));
+      }
+    }
+    out.delete(path);
+    return [...out];
   }
 
   private toEditor(analysis: Analysis, d: Diagnostic): EditorDiagnostic {

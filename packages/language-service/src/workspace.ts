@@ -24,8 +24,11 @@ export interface CheckGroup {
 export interface LanguageServiceHost {
   /** The text of a file that is not open in the editor, or undefined when it cannot be read. */
   readFile(path: string): string | undefined;
-  /** Why a file could not be read (for example invalid UTF-8), as a diagnostic on that file. */
-  readProblem?(path: string): Diagnostic | undefined;
+  /**
+   * Why a file could not be read (for example invalid UTF-8), as a diagnostic on that file, with
+   * the text as far as it could be decoded (to place the diagnostic), if any.
+   */
+  readProblem?(path: string): { readonly diagnostic: Diagnostic; readonly text?: string } | undefined;
   /** The path an `import` names, relative to the importing file. */
   resolve(from: string, specifier: string): string;
   /** The group a file is checked in. The file itself need not be listed (an unsaved file). */
@@ -47,7 +50,7 @@ export interface Analysis {
   /** The text of a file of this analysis, and its line index. */
   text(path: string): { text: string; lines: PositionIndex } | undefined;
   /** Problems reading the group's files, by path. */
-  readonly readProblems: ReadonlyMap<string, Diagnostic>;
+  readonly readProblems: ReadonlyMap<string, { readonly diagnostic: Diagnostic; readonly text?: string }>;
   /** The path an `import` of `file` names. */
   resolveImport(file: string, specifier: string): string;
 }
@@ -124,7 +127,7 @@ export class Workspace {
     }
     if (state.analysis && state.generation === this.generation && state.analysis.result.files.has(path)) return state.analysis;
     const inputs: SourceInput[] = [];
-    const readProblems = new Map<string, Diagnostic>();
+    const readProblems = new Map<string, { diagnostic: Diagnostic; text?: string }>();
     const seen = new Set<string>();
     for (const file of [...group.files, path]) {
       if (seen.has(file)) continue;
@@ -151,7 +154,7 @@ export class Workspace {
 function makeAnalysis(
   root: string,
   result: CheckResult,
-  readProblems: ReadonlyMap<string, Diagnostic>,
+  readProblems: ReadonlyMap<string, { readonly diagnostic: Diagnostic; readonly text?: string }>,
   resolveImport: (from: string, specifier: string) => string,
 ): Analysis {
   let index: SymbolIndex | undefined;
