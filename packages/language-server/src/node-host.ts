@@ -7,7 +7,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep, basename } from 'node:path';
 import type { Diagnostic } from '@bylaw/dsl';
-import { readSource } from '@bylaw/runtime';
+import { readSource } from '@bylaw/runtime/node';
 import type { CheckGroup, LanguageServiceHost } from '@bylaw/language-service';
 
 /** The most `.policy` files one group may have: a folder with more is not walked further. */
