@@ -1353,6 +1353,10 @@ export function parse(text: string, file = '<input>', limits: Partial<Limits> = 
       diagnostics.push(
         diagnostic('BYL1002', file, spanOf(t), 'string is not closed', { hint: 'close the string with " on the same line' }),
       );
+    } else if (t.tokenType === T.UnterminatedCurlyString) {
+      diagnostics.push(
+        diagnostic('BYL1002', file, spanOf(t), 'a string in curly quotes “… is not closed', { hint: 'strings use straight double quotes, closed on the same line: "…"' }),
+      );
     } else {
       diagnostics.push(
         diagnostic('BYL1003', file, { start: t.startOffset, end: t.startOffset + 2 }, 'block comment is not closed', {
