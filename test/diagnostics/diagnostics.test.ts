@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { join, posix } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { check, diagnosticCatalog, parse, readSource, renderDiagnostic, type CheckResult, type SourceHost } from '../support/bylaw.js';
+import { check, diagnosticCatalog, parse, readSource, renderDiagnostic, renderDiagnostics, type CheckResult, type SourceHost } from '../support/bylaw.js';
 
 const casesDir = fileURLToPath(new URL('./cases/', import.meta.url));
 const update = process.env['UPDATE_GOLDEN'] === '1';
@@ -206,6 +206,28 @@ describe('diagnostics: codes each case must produce', () => {
     // A span after the invisible character (the "="): after the 8 columns of <U+200B> and a space.
     const later = renderDiagnostic({ ...invisible, span: { start: 7, end: 8 } }, text).split('\n');
     expect(later[2]).toBe('    | ' + ' '.repeat(14) + '^');
+  });
+
+  it('an error far along a long line is framed in a window around it, the caret under it', () => {
+    const text = `let a = ${'1 + '.repeat(500)}@ + 1\n`;
+    const at = text.indexOf('@');
+    const lines = renderDiagnostic(parse(text, 'long.policy').diagnostics.find((d) => d.code === 'BYL1001')!, text).split('\n');
+    expect(lines[0]).toBe(`long.policy:1:${at + 1}: error BYL1001: unexpected character "@"`);
+    // The window starts 40 characters before the error, marked by "…", and shows 160 at most.
+    expect(lines[1]).toBe(`> 1 | …${text.slice(at - 40, at - 40 + 160).replace('\n', '')}`);
+    expect(lines[2]).toBe(`    | ${' '.repeat(41)}^`);
+    // A line the window cuts ends in "…"; on a short line nothing changes.
+    const cut = `let a = @ + ${'1 + '.repeat(100)}1\n`;
+    const frame = renderDiagnostic(parse(cut, 'cut.policy').diagnostics.find((d) => d.code === 'BYL1001')!, cut).split('\n');
+    expect(frame[1]).toBe(`> 1 | ${cut.slice(0, 160)}…`);
+    expect(frame[2]).toBe(`    | ${' '.repeat(8)}^`);
+  });
+
+  it('columns count code points, also after characters beyond U+FFFF', () => {
+    const text = 'let 𝒳 = "𝒳𝒳" + @\n';
+    const d = parse(text, 'astral.policy').diagnostics.find((x) => x.code === 'BYL1001')!;
+    expect(renderDiagnostic(d, text).split('\n')[0]).toBe('astral.policy:1:16: error BYL1001: unexpected character "@"');
+    expect(renderDiagnostics([d, d], new Map([['astral.policy', text]]))).toBe(`${renderDiagnostic(d, text)}\n\n${renderDiagnostic(d, text)}`);
   });
 
   it('the zero-width space and the bidi override are both named by code point', () => {

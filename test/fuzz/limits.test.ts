@@ -52,7 +52,7 @@ function everyPath(r: ReturnType<typeof registries>, subject: unknown): Decision
 
 describe('defaults', () => {
   it('are the documented values, frozen', () => {
-    expect(defaultLimits).toEqual({ maxSourceLength: 4_000_000, maxNestingDepth: 100 });
+    expect(defaultLimits).toEqual({ maxSourceLength: 4_000_000, maxNestingDepth: 100, maxSyntaxErrors: 1_000 });
     expect(defaultRuntimeLimits).toEqual({ maxListLength: 100_000, maxSteps: 10_000_000, maxStringLength: 1_000_000, maxReferenceDepth: 16 });
     expect(Object.isFrozen(defaultLimits)).toBe(true);
     expect(Object.isFrozen(defaultRuntimeLimits)).toBe(true);
@@ -83,6 +83,40 @@ describe('maxSourceLength: policy size', () => {
   it('the default rejects a 4 MB file before lexing it', () => {
     const text = ' '.repeat(4_000_001);
     expect(parse(text).diagnostics.map((d) => d.code)).toEqual(['BYL4002']);
+  });
+});
+
+describe('maxSyntaxErrors: malformed files', () => {
+  const broken = (n: number) => Array.from({ length: n }, (_, i) => `let v${i} = (1 + )`).join('\n');
+  const few = { maxSyntaxErrors: 100 };
+  it('after the limit the file is read no further: the first errors, then BYL4003 where reading stopped', () => {
+    const text = broken(250);
+    const ds = parse(text, 'junk.policy', few).diagnostics;
+    expect(ds.length).toBe(101);
+    expect(ds.slice(0, 100).every((d) => d.code === 'BYL1004')).toBe(true);
+    const last = ds.at(-1)!;
+    expect(last.code).toBe('BYL4003');
+    expect(last.message).toBe('more than 100 syntax errors: the file is not read beyond this point');
+    expect(last.hint).toMatch(/limits\.maxSyntaxErrors/);
+    // It stops at the 101st error: line 101 of the file.
+    expect(text.slice(0, last.span.start).split('\n').length).toBe(101);
+    // check() and the registry report the same and build nothing from the file.
+    expect(check([{ path: 'junk.policy', text }], { limits: few }).diagnostics.filter((d) => d.code === 'BYL4003').length).toBe(1);
+    expect(PolicyRegistry.fromSources([{ path: 'junk.policy', text }], { limits: few }).registry).toBeUndefined();
+  });
+
+  it('lexical errors count too, in file order with the syntax errors; the default is 1,000', () => {
+    const text = '@ '.repeat(3_000);
+    const ds = parse(text, 'junk.policy').diagnostics;
+    expect(ds.map((d) => d.code)).toEqual([...Array<string>(1_000).fill('BYL1001'), 'BYL4003']);
+    expect(ds.at(-1)!.span.start).toBe(2_000);
+    const mixed = parse(`${broken(30)}\n${'@ '.repeat(30)}\n${broken(30)}`, 'x', { maxSyntaxErrors: 45 }).diagnostics.map((d) => d.code);
+    expect(mixed).toEqual([...Array<string>(30).fill('BYL1004'), ...Array<string>(15).fill('BYL1001'), 'BYL4003']);
+  });
+
+  it('is configurable both ways; under the limit every error is reported', () => {
+    expect(parse(broken(250), 'x', { maxSyntaxErrors: 300 }).diagnostics.filter((d) => d.code === 'BYL1004').length).toBe(250);
+    expect(parse(broken(250), 'x', { maxSyntaxErrors: 300 }).diagnostics.map((d) => d.code)).not.toContain('BYL4003');
   });
 });
 

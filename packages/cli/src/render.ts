@@ -2,7 +2,7 @@
  * Terminal rendering: decisions as trees with ✓ / ✗ / ? marks, and diagnostics.
  */
 import type { Decision, ExplanationNode, Truth } from '@bylaw/runtime';
-import { renderDiagnostic, type Diagnostic } from '@bylaw/dsl';
+import { renderDiagnostics as renderWithFrames, type Diagnostic } from '@bylaw/dsl';
 import type { Style } from './io.js';
 
 
@@ -105,8 +105,7 @@ function renderUnknown(node: ExplanationNode, depth: number, lines: string[], s:
 
 /** Diagnostics rendered with code frames, plus a summary line. */
 export function renderDiagnostics(ds: readonly Diagnostic[], sources: ReadonlyMap<string, string>, s: Style): string {
-  const out = ds.map((d) => renderDiagnostic(d, sources.get(d.file) ?? '', { color: s.color, sources }));
-  return out.join('\n\n');
+  return renderWithFrames(ds, sources, { color: s.color });
 }
 
 /** `2 errors, 1 warning` */

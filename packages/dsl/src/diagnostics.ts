@@ -63,6 +63,7 @@ export const diagnosticCatalog = {
   BYL3022: { severity: 'error', summary: 'A library file cannot have a decide block or subject' },
   BYL4001: { severity: 'error', summary: 'Nesting too deep' },
   BYL4002: { severity: 'error', summary: 'Policy file too large' },
+  BYL4003: { severity: 'error', summary: 'Too many syntax errors' },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 /** A stable diagnostic code. */
@@ -98,40 +99,78 @@ export function diagnostic(
   return extra.hint || extra.related ? { ...d, ...extra } : d;
 }
 
-/** Line starts of a text, for offset → line/column conversion. */
+/**
+ * Line starts of a text, for offset → line/column conversion. Built once per
+ * text in linear time; each {@link LineIndex.position} then costs a binary
+ * search, however long the line, so rendering many diagnostics of one file
+ * (or of one long line) stays linear.
+ */
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** Offsets of the second halves of surrogate pairs (characters beyond U+FFFF), ascending: columns count code points. */
+  private readonly pairEnds: number[] = [];
   /** Index the line starts of `text` (LF, CRLF and lone CR all end a line). */
   constructor(readonly text: string) {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) this.starts.push(i + 1);
       else if (c === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
+      else if (c >= 0xd800 && c <= 0xdbff) {
+        const next = text.charCodeAt(i + 1);
+        if (next >= 0xdc00 && next <= 0xdfff) this.pairEnds.push(++i);
+      }
     }
   }
   /** 1-based line and column (column counted in code points) of an offset. */
   position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    const lineStart = this.starts[lo]!;
-    const column = [...this.text.slice(lineStart, Math.min(offset, this.text.length))].length + 1;
-    return { line: lo + 1, column };
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    const line = lastAtOrBefore(this.starts, at);
+    const lineStart = this.starts[line]!;
+    // Code points = code units − completed surrogate pairs in [lineStart, at).
+    const pairs = countBelow(this.pairEnds, at) - countBelow(this.pairEnds, lineStart + 1);
+    return { line: line + 1, column: at - lineStart - pairs + 1 };
+  }
+  /** Where a 1-based line starts and ends (before its line break), as offsets. */
+  lineRange(line: number): { start: number; end: number } {
+    const start = this.starts[line - 1] ?? this.text.length;
+    let end = this.starts[line] ?? this.text.length;
+    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return { start, end };
   }
   /** The text of a 1-based line, without its line break. */
   lineText(line: number): string {
-    const start = this.starts[line - 1] ?? this.text.length;
-    const next = this.starts[line] ?? this.text.length;
-    return this.text.slice(start, next).replace(/\r?\n$|\r$/, '');
+    const { start, end } = this.lineRange(line);
+    return this.text.slice(start, end);
   }
   /** How many lines the text has. */
   get lineCount(): number {
     return this.starts.length;
   }
+}
+
+/** The index of the last element of an ascending array that is <= `value` (0 if none). */
+function lastAtOrBefore(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid]! <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** How many elements of an ascending array are < `value`. */
+function countBelow(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Columns a string takes in a terminal: East Asian wide characters count two. */
@@ -174,56 +213,116 @@ export interface RenderOptions {
 /**
  * Render a diagnostic as text: `file:line:col: error BYL2001: message`, a code
  * frame with a caret under the span, the hint, and related locations.
+ *
+ * Pass a {@link LineIndex} rather than the text when rendering many
+ * diagnostics of one file (or use {@link renderDiagnostics}): indexing the
+ * text is the only step that grows with the file.
  */
 export function renderDiagnostic(d: Diagnostic, source: string | LineIndex, options: RenderOptions = {}): string {
   const index = typeof source === 'string' ? new LineIndex(source) : source;
+  const indexes = new Map<string, LineIndex>([[d.file, index]]);
+  return render(d, index, options, (file) => {
+    let other = indexes.get(file);
+    if (other === undefined && options.sources?.has(file)) indexes.set(file, (other = new LineIndex(options.sources.get(file)!)));
+    return other;
+  });
+}
+
+/**
+ * Render diagnostics (of any files) joined by blank lines, each file's text
+ * taken from `sources` and indexed once: linear in the texts and the number
+ * of diagnostics, however many fall on one line.
+ */
+export function renderDiagnostics(ds: readonly Diagnostic[], sources: ReadonlyMap<string, string>, options: Omit<RenderOptions, 'sources'> = {}): string {
+  const indexes = new Map<string, LineIndex>();
+  const indexOf = (file: string): LineIndex | undefined => {
+    let index = indexes.get(file);
+    if (index === undefined && sources.has(file)) indexes.set(file, (index = new LineIndex(sources.get(file)!)));
+    return index;
+  };
+  const empty = new LineIndex('');
+  const out: string[] = [];
+  for (const d of ds) out.push(render(d, indexOf(d.file) ?? empty, options, indexOf));
+  return out.join('\n\n');
+}
+
+function render(d: Diagnostic, index: LineIndex, options: RenderOptions, indexOf: (file: string) => LineIndex | undefined): string {
   const paint = (code: string, s: string) => (options.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const { line, column } = index.position(d.span.start);
   const sevColor = d.severity === 'error' ? '31' : d.severity === 'warning' ? '33' : '36';
   const out: string[] = [
     `${paint('1', `${d.file}:${line}:${column}`)}: ${paint(sevColor, `${d.severity} ${d.code}`)}: ${d.message}`,
   ];
-  out.push(...codeFrame(index, d.span, paint));
+  for (const l of codeFrame(index, d.span, paint)) out.push(l);
   if (d.hint) out.push(`  = hint: ${d.hint}`);
   for (const r of d.related ?? []) {
-    out.push(`  = note: ${r.message} (${r.file}:${relatedPosition(r, index, d.file, options.sources)})`);
+    const other = r.file === d.file ? index : indexOf(r.file);
+    const p = other?.position(r.span.start);
+    out.push(`  = note: ${r.message} (${r.file}:${p ? `${p.line}:${p.column}` : `offset ${r.span.start}`})`);
   }
   return out.join('\n');
 }
 
-function relatedPosition(r: RelatedInformation, index: LineIndex, file: string, sources?: ReadonlyMap<string, string>): string {
-  const other = r.file === file ? index : sources?.has(r.file) ? new LineIndex(sources.get(r.file)!) : undefined;
-  if (!other) return `offset ${r.span.start}`;
-  const p = other.position(r.span.start);
-  return `${p.line}:${p.column}`;
-}
-
+/** Code units of a line shown in a frame; a longer line is cut, with `…`. */
 const MAX_FRAME_LINE = 160;
+/** Code units shown before the span when the frame is a window into a long line. */
+const FRAME_LEAD = 40;
 
+/**
+ * The code frame: the span's first line with one line of context on each side
+ * (or its lines, up to four), and carets under the span. A long line is shown
+ * as a window of at most {@link MAX_FRAME_LINE} code units, starting from the
+ * line's start unless the span starts too far right to be seen, then a little
+ * before the span (the same columns on every line of the frame). The work per
+ * diagnostic is bounded by the window, not by the line.
+ */
 function codeFrame(index: LineIndex, span: Span, paint: (code: string, s: string) => string): string[] {
+  const text = index.text;
   const start = index.position(span.start);
   const end = index.position(Math.max(span.start, span.end - 1));
   const gutterWidth = String(end.line + 1).length;
   const lines: string[] = [];
   const first = Math.max(1, start.line - 1);
   const last = Math.min(index.lineCount, start.line === end.line ? start.line + 1 : Math.min(end.line, start.line + 3));
+  const startLine = index.lineRange(start.line);
+  const startInLine = Math.max(0, Math.min(span.start, startLine.end) - startLine.start);
+  // Where each line's window begins, in code units from the line's start.
+  const shift = startInLine > MAX_FRAME_LINE - FRAME_LEAD ? startInLine - FRAME_LEAD : 0;
   for (let n = first; n <= last; n++) {
-    const original = index.lineText(n);
-    const raw = sanitize(original);
-    const text = raw.length > MAX_FRAME_LINE ? raw.slice(0, MAX_FRAME_LINE) + '…' : raw;
+    const range = index.lineRange(n);
+    const from = clampToCodePoint(text, Math.min(range.start + shift, range.end));
+    // One code unit more than shown, to know whether the line goes on.
+    const piece = text.slice(from, Math.min(range.end, from + MAX_FRAME_LINE + 1));
+    const raw = sanitize(piece);
+    const cut = raw.length > MAX_FRAME_LINE || from + piece.length < range.end;
+    const lead = from > range.start ? '…' : '';
+    const shown = lead + (cut ? raw.slice(0, MAX_FRAME_LINE) + '…' : raw);
     const marker = n >= start.line && n <= end.line ? '>' : ' ';
-    lines.push(`${marker} ${String(n).padStart(gutterWidth)} | ${text}`);
+    lines.push(`${marker} ${String(n).padStart(gutterWidth)} | ${shown}`);
     if (n === start.line) {
-      const chars = [...original];
-      const before = sanitize(chars.slice(0, start.column - 1).join(''));
-      const endCol = start.line === end.line ? end.column : chars.length;
-      const under = sanitize(chars.slice(start.column - 1, Math.max(start.column, endCol)).join(''));
-      const pad = Math.min(displayWidth(before), MAX_FRAME_LINE);
-      const carets = Math.max(1, Math.min(displayWidth(under), MAX_FRAME_LINE - pad + 1));
+      const caretAt = Math.max(from, Math.min(span.start, range.end));
+      const before = sanitize(text.slice(from, caretAt));
+      const spanEnd = start.line === end.line ? afterCodePoint(text, Math.max(caretAt + 1, Math.min(span.end, range.end))) : range.end;
+      // Twice the frame: enough code units for the widest caret line, whatever they are.
+      const under = sanitize(text.slice(caretAt, Math.min(spanEnd, caretAt + 2 * (MAX_FRAME_LINE + 1))));
+      const pad = Math.min(displayWidth(before), MAX_FRAME_LINE) + lead.length;
+      const carets = Math.max(1, Math.min(displayWidth(under), MAX_FRAME_LINE - pad + lead.length + 1));
       lines.push(`  ${' '.repeat(gutterWidth)} | ${' '.repeat(pad)}${paint('31', '^'.repeat(carets))}`);
     }
   }
   return lines;
+}
+
+/** An offset moved forward past the second half of a surrogate pair whose first half precedes it. */
+function afterCodePoint(text: string, offset: number): number {
+  return clampToCodePoint(text, offset) < offset ? offset + 1 : offset;
+}
+
+/** An offset moved back off the second half of a surrogate pair, so that a window never splits a character. */
+function clampToCodePoint(text: string, offset: number): number {
+  const c = text.charCodeAt(offset);
+  const before = text.charCodeAt(offset - 1);
+  return c >= 0xdc00 && c <= 0xdfff && before >= 0xd800 && before <= 0xdbff ? offset - 1 : offset;
 }
 
 /** Show control characters visibly in a code frame so they cannot hide. */

@@ -23,6 +23,7 @@ export {
   diagnostic,
   diagnosticCatalog,
   renderDiagnostic,
+  renderDiagnostics,
   sortDiagnostics,
   displayWidth,
   LineIndex,

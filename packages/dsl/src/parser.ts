@@ -16,7 +16,7 @@ import {
   type IParserErrorMessageProvider,
 } from './chevrotain.js';
 import * as T from './lexer.js';
-import { tokenize } from './lexer.js';
+import { tokenize, type TokenizeResult } from './lexer.js';
 import type * as A from './ast.js';
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { defaultLimits, type Limits } from './limits.js';
@@ -27,6 +27,13 @@ type Mutable<X> = { -readonly [K in keyof X]: X[K] };
 class NestingTooDeep extends Error {
   constructor(readonly token: IToken) {
     super('nesting too deep');
+  }
+}
+
+/** Thrown when a file has more lexical and syntax errors than `maxSyntaxErrors`: the parser stops there. */
+class TooManyErrors extends Error {
+  constructor(readonly offset: number) {
+    super('too many syntax errors');
   }
 }
 
@@ -145,6 +152,8 @@ class PolicyParser extends EmbeddedActionsParser {
   fileName = '';
   private depth = 0;
   maxDepth = defaultLimits.maxNestingDepth;
+  /** The error budget of the file being parsed: its limit, and the offsets of its lexical errors (ascending). */
+  errorBudget: { readonly max: number; readonly lexical: readonly number[] } = { max: Infinity, lexical: [] };
 
   constructor() {
     super(T.allTokens as TokenType[], {
@@ -185,6 +194,18 @@ class PolicyParser extends EmbeddedActionsParser {
 
   resetDepth(): void {
     this.depth = 0;
+  }
+
+  /**
+   * Chevrotain records every recognition error here (an internal method, not in its typings).
+   * Stopping at the error past the budget, counting the lexical errors before it too, bounds
+   * the error recovery, which is most of the cost of a malformed file.
+   */
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    const saved = (EmbeddedActionsParser.prototype as unknown as { SAVE_ERROR(e: IRecognitionException): IRecognitionException }).SAVE_ERROR.call(this, error);
+    const offset = error.token.startOffset;
+    if (this.errors.length + countBelow(this.errorBudget.lexical, offset) > this.errorBudget.max) throw new TooManyErrors(offset);
+    return saved;
   }
 
   // ------------------------------------------------------------------ files
@@ -1295,8 +1316,7 @@ const invisible = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u00ad\u
  * ```
  */
 export function parse(text: string, file = '<input>', limits: Partial<Limits> = {}): ParseResult {
-  const { maxSourceLength, maxNestingDepth } = { ...defaultLimits, ...limits };
-  const diagnostics: Diagnostic[] = [];
+  const { maxSourceLength, maxNestingDepth, maxSyntaxErrors } = { ...defaultLimits, ...limits };
   const empty: A.SourceFile = {
     kind: 'SourceFile',
     span: { start: 0, end: text.length },
@@ -1306,97 +1326,52 @@ export function parse(text: string, file = '<input>', limits: Partial<Limits> = 
     comments: [],
   };
   if (text.length > maxSourceLength) {
-    diagnostics.push(
-      diagnostic('BYL4002', file, { start: 0, end: 0 }, `the file has ${text.length} characters; the limit is ${maxSourceLength}`, {
-        hint: 'split the policy into files, or raise limits.maxSourceLength',
-      }),
-    );
-    return { ast: empty, diagnostics };
+    const d = diagnostic('BYL4002', file, { start: 0, end: 0 }, `the file has ${text.length} characters; the limit is ${maxSourceLength}`, {
+      hint: 'split the policy into files, or raise limits.maxSourceLength',
+    });
+    return { ast: empty, diagnostics: [d] };
   }
   const lexed = tokenize(text);
-  for (const u of mergeRuns(lexed.unexpected)) {
-    const chars = text.slice(u.offset, u.offset + u.length);
-    const hidden = invisible.test(chars);
-    diagnostics.push(
-      hidden
-        ? diagnostic('BYL1008', file, { start: u.offset, end: u.offset + u.length }, `invisible character ${codePoints(chars)} in the source`, {
-            hint: 'zero-width and bidirectional control characters can make code read differently from how it runs; delete them',
-          })
-        : diagnostic('BYL1001', file, { start: u.offset, end: u.offset + u.length }, `unexpected character${u.length > 1 ? 's' : ''} ${JSON.stringify(chars.slice(0, 20))}`, {
-            hint: describeUnexpected(chars),
-          }),
-    );
-  }
-  for (const t of lexed.tokens) {
-    const ascii = T.fullWidthTokens.get(t.tokenType);
-    if (ascii !== undefined) {
-      diagnostics.push(
-        t.tokenType === T.CurlyQuotedString
-          ? diagnostic('BYL1001', file, spanOf(t), 'a string in curly quotes “…”', { hint: 'strings use straight double quotes: "…"' })
-          : diagnostic('BYL1001', file, spanOf(t), `full-width ${JSON.stringify(t.image)} where ${JSON.stringify(ascii)} belongs`, {
-              hint: `type the ASCII ${JSON.stringify(ascii)} (switch the input method to half-width); inside a "string" either is fine`,
-            }),
-      );
-      continue;
-    }
-    if (t.tokenType !== T.Identifier || !invisible.test(t.image)) continue;
-    const at = t.startOffset + t.image.search(invisible);
-    const chars = t.image.match(new RegExp(invisible.source, 'g'))!.join('');
-    diagnostics.push(
-      diagnostic('BYL1008', file, { start: at, end: at + 1 }, `the name ${JSON.stringify(t.image.replace(new RegExp(invisible.source, 'g'), ''))} contains invisible character ${codePoints(chars)}`, {
-        hint: 'zero-width and bidirectional control characters make a name look like another one; delete them',
-      }),
-    );
-  }
-  for (const t of lexed.badTokens) {
-    if (t.tokenType === T.UnterminatedString) {
-      diagnostics.push(
-        diagnostic('BYL1002', file, spanOf(t), 'string is not closed', { hint: 'close the string with " on the same line' }),
-      );
-    } else if (t.tokenType === T.UnterminatedCurlyString) {
-      diagnostics.push(
-        diagnostic('BYL1002', file, spanOf(t), 'a string in curly quotes “… is not closed', { hint: 'strings use straight double quotes, closed on the same line: "…"' }),
-      );
-    } else {
-      diagnostics.push(
-        diagnostic('BYL1003', file, { start: t.startOffset, end: t.startOffset + 2 }, 'block comment is not closed', {
-          hint: 'close the comment with */',
-        }),
-      );
-    }
-  }
+  const lexical = lexicalDiagnostics(text, file, lexed, maxSyntaxErrors);
+  // More lexical errors than the budget: the parser need not look past the first one over it.
+  const lexicalStop = lexical.length > maxSyntaxErrors ? lexical[maxSyntaxErrors]!.span.start : Infinity;
   const parser = (sharedParser ??= new PolicyParser());
   parser.fileName = file;
   parser.extra = [];
   parser.maxDepth = maxNestingDepth;
+  parser.errorBudget = { max: maxSyntaxErrors, lexical: lexical.map((d) => d.span.start) };
   parser.resetDepth();
   parser.partial = { header: undefined, imports: [], declarations: [] };
-  parser.input = lexed.tokens;
-  let ast: A.SourceFile;
+  parser.input = lexicalStop === Infinity ? lexed.tokens : lexed.tokens.filter((t) => t.startOffset < lexicalStop);
+  const diagnostics: Diagnostic[] = lexical;
+  let ast: A.SourceFile | undefined;
+  let stop = lexicalStop;
   try {
     ast = parser.file() ?? parser.parsedSoFar();
   } catch (e) {
-    if (!(e instanceof NestingTooDeep) && !(e instanceof RangeError)) {
+    if (e instanceof TooManyErrors) {
+      stop = Math.min(stop, Number.isNaN(e.offset) ? text.length : e.offset);
+    } else if (!(e instanceof NestingTooDeep) && !(e instanceof RangeError)) {
       // With error recovery a rule can return undefined, which an action may then read
       // (`right.span`). That happens only after a syntax error: report the syntax errors
       // (the AST would be incomplete anyway) instead of throwing.
       if (parser.errors.length === 0) throw e;
-      for (const err of parser.errors) diagnostics.push(syntaxDiagnostic(err, file, text));
-      addExtra(diagnostics, parser.extra, text.length);
-      return { ast: empty, diagnostics: sortDiagnostics(diagnostics) };
+    } else {
+      const at = e instanceof NestingTooDeep ? spanOf(e.token) : { start: 0, end: 0 };
+      // A RangeError is the stack running out first (a limit raised beyond what the parser's recursion can take).
+      const message = e instanceof NestingTooDeep ? `nesting is deeper than ${maxNestingDepth} levels` : `nesting is too deep to parse: the stack ran out before ${maxNestingDepth} levels`;
+      diagnostics.push(
+        diagnostic('BYL4001', file, Number.isNaN(at.start) ? { start: text.length, end: text.length } : at, message, {
+          hint: 'name the inner parts with let definitions or criteria, or raise limits.maxNestingDepth',
+        }),
+      );
+      return { ast: empty, diagnostics };
     }
-    const at = e instanceof NestingTooDeep ? spanOf(e.token) : { start: 0, end: 0 };
-    // A RangeError is the stack running out first (a limit raised beyond what the parser's recursion can take).
-    const message = e instanceof NestingTooDeep ? `nesting is deeper than ${maxNestingDepth} levels` : `nesting is too deep to parse: the stack ran out before ${maxNestingDepth} levels`;
-    diagnostics.push(
-      diagnostic('BYL4001', file, Number.isNaN(at.start) ? { start: text.length, end: text.length } : at, message, {
-        hint: 'name the inner parts with let definitions or criteria, or raise limits.maxNestingDepth',
-      }),
-    );
-    return { ast: empty, diagnostics };
   }
   for (const e of parser.errors) diagnostics.push(syntaxDiagnostic(e, file, text));
   addExtra(diagnostics, parser.extra, text.length);
+  if (stop !== Infinity) return { ast: empty, diagnostics: stopAtBudget(sortDiagnostics(diagnostics), stop, maxSyntaxErrors, file) };
+  if (ast === undefined) return { ast: empty, diagnostics: sortDiagnostics(diagnostics) };
   const tooDeep = repairSpansAndMeasureDepth(ast, text.length, maxNestingDepth);
   if (tooDeep) {
     diagnostics.push(
@@ -1413,6 +1388,124 @@ export function parse(text: string, file = '<input>', limits: Partial<Limits> = 
     block: c.tokenType === T.BlockComment,
   }));
   return { ast: { ...ast, span: { start: 0, end: text.length }, comments }, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * The diagnostics of a file read only up to `stop` (sorted): those before it, at most
+ * `max` of them, and a BYL4003 where reading stopped. Errors at or after `stop` (including
+ * those the parser met at the end of the tokens it was given) are not the author's.
+ */
+function stopAtBudget(sorted: readonly Diagnostic[], stop: number, max: number, file: string): Diagnostic[] {
+  const kept: Diagnostic[] = [];
+  for (const d of sorted) {
+    if (d.span.start >= stop) break;
+    if (kept.length === max) {
+      stop = d.span.start;
+      break;
+    }
+    kept.push(d);
+  }
+  kept.push(
+    diagnostic('BYL4003', file, { start: stop, end: stop }, `more than ${max} syntax errors: the file is not read beyond this point`, {
+      hint: 'is this a policy file? Fix the errors above, or raise limits.maxSyntaxErrors',
+    }),
+  );
+  return kept;
+}
+
+/**
+ * Unexpected characters, full-width punctuation, invisible characters in names, bidirectional
+ * controls in strings and comments, unclosed strings and comments: sorted, and only the first
+ * `max + 1` made into diagnostics (a hostile file can have hundreds of thousands).
+ */
+function lexicalDiagnostics(text: string, file: string, lexed: TokenizeResult, max: number): Diagnostic[] {
+  const found: { start: number; make: () => Diagnostic }[] = [];
+  const add = (start: number, make: () => Diagnostic) => found.push({ start, make });
+  for (const u of mergeRuns(lexed.unexpected)) {
+    add(u.offset, () => {
+      const chars = text.slice(u.offset, u.offset + u.length);
+      return invisible.test(chars)
+        ? diagnostic('BYL1008', file, { start: u.offset, end: u.offset + u.length }, `invisible character ${codePoints(chars)} in the source`, {
+            hint: 'zero-width and bidirectional control characters can make code read differently from how it runs; delete them',
+          })
+        : diagnostic('BYL1001', file, { start: u.offset, end: u.offset + u.length }, `unexpected character${u.length > 1 ? 's' : ''} ${JSON.stringify(chars.slice(0, 20))}`, {
+            hint: describeUnexpected(chars),
+          });
+    });
+  }
+  for (const t of lexed.tokens) {
+    const ascii = T.fullWidthTokens.get(t.tokenType);
+    if (ascii !== undefined) {
+      add(t.startOffset, () =>
+        t.tokenType === T.CurlyQuotedString
+          ? diagnostic('BYL1001', file, spanOf(t), 'a string in curly quotes “…”', { hint: 'strings use straight double quotes: "…"' })
+          : diagnostic('BYL1001', file, spanOf(t), `full-width ${JSON.stringify(t.image)} where ${JSON.stringify(ascii)} belongs`, {
+              hint: `type the ASCII ${JSON.stringify(ascii)} (switch the input method to half-width); inside a "string" either is fine`,
+            }),
+      );
+    }
+    if (t.tokenType === T.Identifier && invisible.test(t.image)) {
+      const at = t.startOffset + t.image.search(invisible);
+      add(at, () => {
+        const chars = t.image.match(new RegExp(invisible.source, 'g'))!.join('');
+        const name = t.image.replace(new RegExp(invisible.source, 'g'), '');
+        return diagnostic('BYL1008', file, { start: at, end: at + 1 }, `the name ${JSON.stringify(name.length > 40 ? name.slice(0, 40) + '…' : name)} contains invisible character ${codePoints(chars)}`, {
+          hint: 'zero-width and bidirectional control characters make a name look like another one; delete them',
+        });
+      });
+    }
+    if (t.tokenType === T.StringLiteral || t.tokenType === T.CurlyQuotedString) bidiInside(t, 'string', add, file);
+  }
+  for (const t of lexed.comments) bidiInside(t, 'comment', add, file);
+  for (const t of lexed.badTokens) {
+    if (t.tokenType === T.UnterminatedString) {
+      add(t.startOffset, () => diagnostic('BYL1002', file, spanOf(t), 'string is not closed', { hint: 'close the string with " on the same line' }));
+      bidiInside(t, 'string', add, file);
+    } else if (t.tokenType === T.UnterminatedCurlyString) {
+      add(t.startOffset, () =>
+        diagnostic('BYL1002', file, spanOf(t), 'a string in curly quotes “… is not closed', { hint: 'strings use straight double quotes, closed on the same line: "…"' }),
+      );
+      bidiInside(t, 'string', add, file);
+    } else {
+      add(t.startOffset, () =>
+        diagnostic('BYL1003', file, { start: t.startOffset, end: t.startOffset + 2 }, 'block comment is not closed', {
+          hint: 'close the comment with */',
+        }),
+      );
+      bidiInside(t, 'comment', add, file);
+    }
+  }
+  found.sort((x, y) => x.start - y.start);
+  const out: Diagnostic[] = [];
+  for (const f of found) {
+    if (out.length > max) break;
+    out.push(f.make());
+  }
+  return out;
+}
+
+/**
+ * Bidirectional controls that reorder text (embeddings, overrides, isolates: the "Trojan Source"
+ * characters). Inside a string or a comment they make the line display differently from how it
+ * reads: code can seem commented out, or a string seem to end where it does not.
+ */
+const bidiControl = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** One BYL1008 for a string or comment token holding bidirectional controls, at the first of them. */
+function bidiInside(t: IToken, where: 'string' | 'comment', add: (start: number, make: () => Diagnostic) => void, file: string): void {
+  bidiControl.lastIndex = 0;
+  const first = bidiControl.exec(t.image);
+  if (first === null) return;
+  const at = t.startOffset + first.index;
+  add(at, () => {
+    const chars = t.image.match(bidiControl)!.join('');
+    return diagnostic('BYL1008', file, { start: at, end: at + 1 }, `bidirectional control character ${codePoints(chars)} in a ${where}`, {
+      hint:
+        where === 'string'
+          ? 'it makes the line display differently from how it reads; delete it, or write it as an escape ("\\u202E") if the text needs it'
+          : 'it makes the line display differently from how it reads; delete it',
+    });
+  });
 }
 
 /**
@@ -1480,6 +1573,18 @@ function syntaxDiagnostic(e: IRecognitionException, file: string, text: string):
   return diagnostic('BYL1004', file, span, e.message, hint ? { hint } : {});
 }
 
+/** How many elements of an ascending array are < `value`. */
+function countBelow(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function mergeRuns(runs: { offset: number; length: number }[]): { offset: number; length: number }[] {
   const out: { offset: number; length: number }[] = [];
   for (const r of runs) {
@@ -1490,8 +1595,11 @@ function mergeRuns(runs: { offset: number; length: number }[]): { offset: number
   return out;
 }
 
+/** The distinct code points of `s`, as U+XXXX, the first eight of them and a count of the rest. */
 function codePoints(s: string): string {
-  return [...s].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
+  const distinct = [...new Set(s)];
+  const shown = distinct.slice(0, 8).map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+  return distinct.length > 8 ? `${shown.join(' ')} and ${distinct.length - 8} more` : shown.join(' ');
 }
 
 function describeUnexpected(chars: string): string {
