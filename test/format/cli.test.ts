@@ -45,6 +45,21 @@ describe('bylaw fmt', () => {
     expect(readFileSync(join(dir, 'p/good.policy'), 'utf8')).toBe(tidy);
   });
 
+  it('refuses a file that is not valid UTF-8 (BYL1009) and leaves its bytes as they were', async () => {
+    // "旗舰店" with its last byte cut (GBK or a torn copy): decoded leniently it would become U+FFFD,
+    // and formatting would write a file that checks, with a different string.
+    const bytes = Buffer.concat([Buffer.from('let name   =  "旗舰'), Buffer.from([0xe5, 0xba]), Buffer.from('"\n')]);
+    const dir = workspace({ 'p/a.policy': messy });
+    writeFileSync(join(dir, 'p/torn.policy'), bytes);
+    for (const args of [['p'], ['--check', 'p']]) {
+      const r = await run(args, dir);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('p/torn.policy:1:18: error BYL1009: the file is not valid UTF-8');
+      expect(r.out).toContain('1 file not parsed, left as they are');
+      expect(readFileSync(join(dir, 'p/torn.policy')).equals(bytes)).toBe(true);
+    }
+  });
+
   it('follows a .prettierrc next to the files', async () => {
     const long = 'criterion silver "产业带银牌服务商" cites "银牌标准": paid_orders >= 900万 and active_merchants >= 1000\n';
     const dir = workspace({ 'p/a.policy': long, '.prettierrc': '{ "printWidth": 120 }\n' });

@@ -5,13 +5,14 @@
  * The same style as `prettier --plugin prettier-plugin-bylaw --write`, and
  * the same configuration: a `.prettierrc` next to the files applies (for
  * example its `printWidth`). A file that does not parse is reported with its
- * diagnostics and left untouched.
+ * diagnostics and left untouched, as is a file that is not valid UTF-8.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
 import plugin from 'prettier-plugin-bylaw';
 import type { Diagnostic } from '@bylaw/dsl';
+import { readSource } from '@bylaw/runtime/node';
 import { EXIT_FAIL, EXIT_OK } from './errors.js';
 import type { Io } from './io.js';
 import { defaultPaths, mustExist } from './load.js';
@@ -53,7 +54,15 @@ export async function fmt(given: readonly string[], values: FmtFlags, io: Io): P
   const changed: string[] = [];
   const broken: string[] = [];
   for (const file of files) {
-    const text = readFileSync(file, 'utf8');
+    // Read as the checker reads: invalid UTF-8 is refused (BYL1009), never decoded to U+FFFD
+    // and written back, which would turn a file `check` refuses into one it accepts.
+    const read = readSource(file, file);
+    if (read.text === undefined) {
+      broken.push(file);
+      io.err(renderDiagnostics(read.diagnostic ? [read.diagnostic] : [], new Map([[file, read.lossy ?? '']]), io.errStyle) + '\n');
+      continue;
+    }
+    const text = read.text;
     let formatted: string;
     try {
       const config = (await prettier.resolveConfig(file)) ?? {};
