@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT_OK, EXIT_USAGE } from './errors.js';
 import { processIo, withColorFlag, type Io } from './io.js';
+import { guarded } from './render.js';
 import * as check from './commands/check.js';
 import * as evaluate from './commands/eval.js';
 import * as test from './commands/test.js';
@@ -89,7 +90,9 @@ data lines, a change in meaning); 2 a usage or input problem; 3 an internal erro
  * resolves to the exit code. A usage mistake or an input problem is one line on
  * standard error and exit code 2, never an exception.
  */
-export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: readonly string[], rawIo: Io = processIo()): Promise<number> {
+  // Nothing from a policy, data or an argument reaches the terminal as a control sequence.
+  const io = guarded(rawIo);
   let code = EXIT_OK;
   let command: string | undefined;
   const p = program(io, (c) => (code = c));

@@ -5,6 +5,7 @@
  */
 import type { Change, FlipReport, PolicyDiff, Responsible, WitnessResult } from './model.js';
 import { formatNumber } from './values.js';
+import { showControls } from '@bylaw/dsl';
 
 /** Options for {@link renderText}. */
 export interface TextOptions {
@@ -80,8 +81,23 @@ function tag(c: Change): string {
 // ---------------------------------------------------------------------------
 // Text
 
+/**
+ * Every string of a diff with its control, invisible and bidirectional characters shown as
+ * `<U+XXXX>` (line breaks kept): labels, values and witnesses come from the policies and the
+ * data, and must neither act on the reviewer's terminal nor make a line read differently.
+ */
+function visible<T>(value: T): T {
+  if (typeof value === 'string') return showControls(value, { keepLines: true }) as T;
+  if (Array.isArray(value)) return value.map(visible) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = visible(v);
+  return out as T;
+}
+
 /** The diff as text for a terminal or a git diff driver. */
-export function renderText(d: PolicyDiff, options: TextOptions = {}): string {
+export function renderText(diff: PolicyDiff, options: TextOptions = {}): string {
+  const d = visible(diff);
   const paint: Paint = options.color ? (code, text) => `\u001b[${code}m${text}\u001b[0m` : (_code, text) => text;
   const dirColor = (c: Change) => (c.direction === 'stricter' ? '31' : c.direction === 'looser' ? '32' : c.direction === 'unknown' ? '35' : '90');
   const out: string[] = [];
@@ -287,7 +303,8 @@ function witnessCell(w: WitnessResult | undefined): string {
 }
 
 /** The diff as Markdown for a pull-request review: a summary table, then details. */
-export function renderMarkdown(d: PolicyDiff): string {
+export function renderMarkdown(diff: PolicyDiff): string {
+  const d = visible(diff);
   const out: string[] = [];
   out.push(`### \`bylaw diff\` ${md(title(d))}`);
   out.push('');

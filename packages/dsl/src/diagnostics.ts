@@ -251,14 +251,14 @@ function render(d: Diagnostic, index: LineIndex, options: RenderOptions, indexOf
   const { line, column } = index.position(d.span.start);
   const sevColor = d.severity === 'error' ? '31' : d.severity === 'warning' ? '33' : '36';
   const out: string[] = [
-    `${paint('1', `${d.file}:${line}:${column}`)}: ${paint(sevColor, `${d.severity} ${d.code}`)}: ${d.message}`,
+    `${paint('1', `${showControls(d.file)}:${line}:${column}`)}: ${paint(sevColor, `${d.severity} ${d.code}`)}: ${showControls(d.message)}`,
   ];
   for (const l of codeFrame(index, d.span, paint)) out.push(l);
-  if (d.hint) out.push(`  = hint: ${d.hint}`);
+  if (d.hint) out.push(`  = hint: ${showControls(d.hint)}`);
   for (const r of d.related ?? []) {
     const other = r.file === d.file ? index : indexOf(r.file);
     const p = other?.position(r.span.start);
-    out.push(`  = note: ${r.message} (${r.file}:${p ? `${p.line}:${p.column}` : `offset ${r.span.start}`})`);
+    out.push(`  = note: ${showControls(r.message)} (${showControls(r.file)}:${p ? `${p.line}:${p.column}` : `offset ${r.span.start}`})`);
   }
   return out.join('\n');
 }
@@ -325,11 +325,32 @@ function clampToCodePoint(text: string, offset: number): number {
   return c >= 0xdc00 && c <= 0xdfff && before >= 0xd800 && before <= 0xdbff ? offset - 1 : offset;
 }
 
-/** Show control characters visibly in a code frame so they cannot hide. */
+/**
+ * Characters that must not reach a terminal as they are: C0 and C1 controls (ESC starts the
+ * sequences that move the cursor, clear the screen, set the window title or make links), DEL,
+ * line and paragraph separators, and the invisible and bidirectional format characters that
+ * make text display differently from what it is. Tab and line feed are matched too; callers
+ * decide whether to keep them.
+ */
+const unsafeForTerminal = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+const codePointName = (c: string) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`;
+
+/**
+ * Text from a policy or from data (a label, an id, a value, a message that quotes them) made
+ * safe to print on a terminal: every control, invisible or bidirectional character is shown as
+ * `<U+XXXX>`, so that none can act on the terminal or hide. With `keepLines`, tab and line feed
+ * are kept (for text that spans lines); otherwise they are shown too.
+ */
+export function showControls(text: string, options: { keepLines?: boolean } = {}): string {
+  unsafeForTerminal.lastIndex = 0;
+  if (!unsafeForTerminal.test(text)) return text;
+  return text.replace(unsafeForTerminal, (c) => (options.keepLines && (c === '\n' || c === '\t') ? c : codePointName(c)));
+}
+
+/** Show control characters visibly in a code frame so they cannot hide (a tab is a space there). */
 function sanitize(line: string): string {
-  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) =>
-    c === '\t' ? ' ' : `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`,
-  );
+  return showControls(line.replace(/\t/g, ' '));
 }
 
 /** Sort diagnostics by file, then position. */

@@ -24,6 +24,7 @@ export {
   diagnosticCatalog,
   renderDiagnostic,
   renderDiagnostics,
+  showControls,
   sortDiagnostics,
   displayWidth,
   LineIndex,
