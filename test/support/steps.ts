@@ -53,6 +53,19 @@ export async function measure(run: () => unknown): Promise<Work> {
   return { steps, bytes: Math.max(0, after - before + freed) };
 }
 
+/**
+ * An array whose element reads are steps: a built-in that walks it (`indexOf`, `includes`,
+ * `find`) reads through the proxy's trap, which is code, so a search repeated per element
+ * shows up as quadratic steps instead of hiding inside the engine.
+ */
+export function countedReads<T>(array: readonly T[]): readonly T[] {
+  return new Proxy(array, {
+    get(target, key, receiver) {
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+
 /** One input shape for {@link expectLinear}: `make(n)` builds an input of size about `n` and returns the work to measure. */
 export interface Shape {
   readonly name: string;

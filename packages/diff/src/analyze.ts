@@ -102,6 +102,51 @@ function joinVV(a: VVerdict, b: VVerdict): VVerdict {
   return { dir, why: [...a.why, ...b.why], sites: [...a.sites, ...b.sites], hops: Math.min(a.hops, b.hops) };
 }
 
+/**
+ * `joinV` folded over many verdicts, in linear time: the fold copies its growing lists at
+ * every step, which is quadratic for a group of thousands of changed items.
+ */
+function joinAllV(parts: readonly Verdict[]): Verdict {
+  let acc: Verdict = EQUAL;
+  let owned: { dir: Dir; why: string[]; sites: Site[]; hops: number } | undefined;
+  for (const b of parts) {
+    if (b.dir === 'equal' && b.why.length === 0 && b.sites.length === 0) continue;
+    const cur = owned ?? acc;
+    if (cur.dir === 'equal' && cur.why.length === 0 && cur.sites.length === 0) {
+      acc = b;
+      owned = undefined;
+      continue;
+    }
+    owned ??= { dir: acc.dir, why: [...acc.why], sites: [...acc.sites], hops: acc.hops };
+    owned.dir = combineDir(owned.dir, b.dir);
+    for (const w of b.why) owned.why.push(w);
+    for (const x of b.sites) owned.sites.push(x);
+    owned.hops = Math.min(owned.hops, b.hops);
+  }
+  return owned ?? acc;
+}
+
+/** `joinVV` folded over many verdicts, in linear time (see {@link joinAllV}). */
+function joinAllVV(parts: readonly VVerdict[]): VVerdict {
+  let acc: VVerdict = VEQUAL;
+  let owned: { dir: VDir; why: string[]; sites: Site[]; hops: number } | undefined;
+  for (const b of parts) {
+    if (b.dir === 'equal' && b.why.length === 0) continue;
+    const cur = owned ?? acc;
+    if (cur.dir === 'equal' && cur.why.length === 0) {
+      acc = b;
+      owned = undefined;
+      continue;
+    }
+    owned ??= { dir: acc.dir, why: [...acc.why], sites: [...acc.sites], hops: acc.hops };
+    owned.dir = owned.dir === 'equal' ? b.dir : b.dir === 'equal' ? owned.dir : owned.dir === b.dir ? owned.dir : 'unknown';
+    for (const w of b.why) owned.why.push(w);
+    for (const x of b.sites) owned.sites.push(x);
+    owned.hops = Math.min(owned.hops, b.hops);
+  }
+  return owned ?? acc;
+}
+
 /** Turn a condition verdict around (`not`, exclusions). */
 export function flipDir(d: Dir): Dir {
   return d === 'stricter' ? 'looser' : d === 'looser' ? 'stricter' : d;
@@ -185,6 +230,8 @@ export function matchItems<T extends { readonly id?: string; readonly body: A.Cr
   po: CheckedPolicy,
   pn: CheckedPolicy,
 ): ItemPair<T>[] {
+  // Each pass takes, for a new item, the first unused old item that fits: kept linear with
+  // queues of old indices by id, by body and by quantity, each read once from its front.
   const pairs: { o?: number; n?: number }[] = [];
   const usedO = new Set<number>();
   const usedN = new Set<number>();
@@ -193,28 +240,52 @@ export function matchItems<T extends { readonly id?: string; readonly body: A.Cr
     usedN.add(n);
     pairs.push({ o, n });
   };
+  const queues = <K>(keyOf: (o: T, k: number) => K | undefined) => {
+    const byKey = new Map<K, { items: number[]; next: number }>();
+    olds.forEach((o, k) => {
+      const key = keyOf(o, k);
+      if (key === undefined) return;
+      let q = byKey.get(key);
+      if (!q) byKey.set(key, (q = { items: [], next: 0 }));
+      q.items.push(k);
+    });
+    return (key: K | undefined): number => {
+      const q = key === undefined ? undefined : byKey.get(key);
+      if (!q) return -1;
+      while (q.next < q.items.length && usedO.has(q.items[q.next]!)) q.next++;
+      return q.next < q.items.length ? q.items[q.next++]! : -1;
+    };
+  };
+  const byId = queues((o) => o.id);
   news.forEach((n, j) => {
     if (!n.id) return;
-    const i = olds.findIndex((o, k) => !usedO.has(k) && o.id === n.id);
+    const i = byId(n.id);
     if (i >= 0) pair(i, j);
   });
-  const bodyKey = (b: A.CriterionBody, p: CheckedPolicy) => canonicalBody(b, p);
-  news.forEach((n, j) => {
-    if (usedN.has(j)) return;
-    const key = bodyKey(n.body, pn);
-    const i = olds.findIndex((o, k) => !usedO.has(k) && (!o.id || !n.id || !news.some((x) => x.id === o.id)) && bodyKey(o.body, po) === key);
-    if (i >= 0) pair(i, j);
-  });
+  if (usedN.size < news.length) {
+    const newIds = new Set(news.map((n) => n.id).filter((id) => id !== undefined));
+    const oldKeys = olds.map((o, k) => (usedO.has(k) ? undefined : canonicalBody(o.body, po)));
+    // A named new item may take an old item only if that one is unnamed or its name is gone.
+    const byBody = queues((_o, k) => oldKeys[k]);
+    const byBodyFree = queues((o, k) => (!o.id || !newIds.has(o.id) ? oldKeys[k] : undefined));
+    news.forEach((n, j) => {
+      if (usedN.has(j)) return;
+      const key = canonicalBody(n.body, pn);
+      const i = n.id ? byBodyFree(key) : byBody(key);
+      if (i >= 0) pair(i, j);
+    });
+  }
   const quantity = (b: A.CriterionBody, p: CheckedPolicy) => {
     if (b.kind !== 'BinaryExpr') return undefined;
     const o = oriented(b, p);
     return ['<', '<=', '>', '>=', '=', '!=', 'in', 'not in'].includes(o.op) ? canonical(o.left, p) : undefined;
   };
+  const byQuantity = queues((o) => (o.id ? undefined : quantity(o.body, po)));
   news.forEach((n, j) => {
     if (usedN.has(j) || n.id) return;
     const q = quantity(n.body, pn);
     if (q === undefined) return;
-    const i = olds.findIndex((o, k) => !usedO.has(k) && !o.id && quantity(o.body, po) === q);
+    const i = byQuantity(q);
     if (i >= 0) pair(i, j);
   });
   const restO = olds.map((_, i) => i).filter((i) => !usedO.has(i) && !olds[i]!.id);
@@ -237,11 +308,49 @@ export function matchItems<T extends { readonly id?: string; readonly body: A.Cr
   });
 }
 
+/**
+ * The group around an item, with the other items of each version. The lists are made when a
+ * witness reads them (for the few sites it aims at), not for every item of every group: a
+ * group of n items would otherwise cost n lists of n − 1.
+ */
+class Siblings<T extends { readonly body: A.CriterionBody }> implements Level {
+  private o: A.CriterionBody[] | undefined;
+  private n: A.CriterionBody[] | undefined;
+  constructor(
+    readonly mode: A.CombinatorMode,
+    readonly need: number,
+    private readonly go: { readonly items: readonly T[] },
+    private readonly gn: { readonly items: readonly T[] },
+    private readonly pair: ItemPair<T>,
+  ) {}
+  get old(): readonly A.CriterionBody[] {
+    return (this.o ??= this.go.items.filter((i) => i !== this.pair.old).map((i) => i.body));
+  }
+  get new(): readonly A.CriterionBody[] {
+    return (this.n ??= this.gn.items.filter((i) => i !== this.pair.new).map((i) => i.body));
+  }
+}
+
 // ---------------------------------------------------------------------------
 // The analyzer
 
 const LOWER = new Set(['>', '>=']);
 const UPPER = new Set(['<', '<=']);
+
+/** Thrown when an analysis takes more steps than its budget (see `maxAnalysisSteps`). */
+export class AnalysisBudgetSpent extends Error {
+  constructor() {
+    super('the analysis budget is spent');
+  }
+}
+
+const criteriaByName = new WeakMap<CheckedPolicy, ReadonlyMap<string, A.CriterionDecl>>();
+/** A policy's criteria by name, made once per policy (a search per name is quadratic in a large policy). */
+function criteriaOf(p: CheckedPolicy): ReadonlyMap<string, A.CriterionDecl> {
+  let m = criteriaByName.get(p);
+  if (!m) criteriaByName.set(p, (m = new Map(p.criteria.map((c) => [c.id.name, c]))));
+  return m;
+}
 
 /** Compares two versions of a policy, optionally restricted to some edits. */
 export class Analyzer {
@@ -268,7 +377,72 @@ export class Analyzer {
     readonly so: Scope,
     readonly sn: Scope,
     private readonly focus?: ReadonlySet<string>,
+    /** Steps this analysis may take, shared by the analyses of one diff; past it, {@link AnalysisBudgetSpent} is thrown. */
+    private readonly budget?: { spent: number; readonly max: number },
+    /** Item matchings, shared by the analyses of one diff (they depend on the two groups only). */
+    private readonly matches: WeakMap<A.CriterionBody, Map<A.CriterionBody, ItemPair<Group['items'][number]>[]>> = new WeakMap(),
   ) {}
+
+  /**
+   * For each criterion (`crit:name`) and other definition (`def:name`) analysed, the owners of
+   * the differences found in it, through the definitions it uses, and every owner above one.
+   * A focused analysis skips a definition in which its edit was not found.
+   */
+  readonly found = new Map<string, Set<string>>();
+  /** The sets of the definitions being analysed, innermost last. */
+  private collecting: Set<string>[] = [];
+  /** Set on a focused analysis: the unfocused one of the same diff, whose {@link found} says where to look. */
+  private guide?: Analyzer;
+
+  /** Focus this analysis on one edit, looking only into the definitions where `full` found it. */
+  guidedBy(full: Analyzer): this {
+    this.guide = full;
+    return this;
+  }
+
+  /** Whether a focused analysis can skip a definition: the unfocused one found nothing of the focus in it. */
+  private skip(key: string): boolean {
+    if (!this.guide || !this.focus) return false;
+    const found = this.guide.found.get(key);
+    if (!found) return false;
+    for (const f of this.focus) if (found.has(f)) return false;
+    return true;
+  }
+
+  /** Analyse a definition, keeping the owners found in it (and adding them to the definitions around it). */
+  private collect<V>(key: string, analyse: () => V): V {
+    if (this.focus) return analyse();
+    const found = new Set<string>();
+    this.collecting.push(found);
+    try {
+      return analyse();
+    } finally {
+      this.collecting.pop();
+      this.found.set(key, found);
+      const around = this.collecting.at(-1);
+      if (around) for (const o of found) around.add(o);
+    }
+  }
+
+  /** A memoized definition met again: what was found in it counts for the definitions around it too. */
+  private met(key: string): void {
+    const around = this.collecting.at(-1);
+    const found = this.found.get(key);
+    if (around && found) for (const o of found) around.add(o);
+  }
+
+  /** One step of the analysis, counted against the budget when there is one. */
+  private step(): void {
+    if (this.budget && ++this.budget.spent > this.budget.max) throw new AnalysisBudgetSpent();
+  }
+
+  private matched(go: Group, gn: Group, ob: A.CriterionBody, nb: A.CriterionBody): ItemPair<Group['items'][number]>[] {
+    let byNew = this.matches.get(ob);
+    if (!byNew) this.matches.set(ob, (byNew = new Map()));
+    let pairs = byNew.get(nb);
+    if (!pairs) byNew.set(nb, (pairs = matchItems(go.items, gn.items, this.po, this.pn)));
+    return pairs;
+  }
 
   /** Whether differences owned by `owner` count: the focus holds it or one of its ancestors. */
   private inFocus(owner: string): boolean {
@@ -278,14 +452,22 @@ export class Analyzer {
   }
 
   private mark(owner: string, v: Verdict | VVerdict): void {
-    const prev = this.reached.get(owner) ?? [];
-    this.reached.set(owner, [...prev, ...v.why]);
+    let found = this.reached.get(owner);
+    if (!found) this.reached.set(owner, (found = []));
+    for (const w of v.why) found.push(w);
+    const around = this.collecting.at(-1);
+    if (around) {
+      // The owner and every owner above it, so that a focus on either is found by one lookup.
+      around.add(owner);
+      for (let at = owner.indexOf('/'); at >= 0; at = owner.indexOf('/', at + 1)) around.add(owner.slice(0, at));
+    }
   }
 
   // ------------------------------------------------------------- conditions
 
   /** Compare two criterion bodies owned by `owner`. */
   body(o: A.CriterionBody, n: A.CriterionBody, owner: string, agg = false): Verdict {
+    this.step();
     const go = asGroup(o);
     const gn = asGroup(n);
     if (go || gn) {
@@ -297,7 +479,7 @@ export class Analyzer {
   }
 
   private group(go: Group, gn: Group, ob: A.CriterionBody, nb: A.CriterionBody, owner: string, agg: boolean): Verdict {
-    let v: Verdict = EQUAL;
+    const parts: Verdict[] = [];
     const oldLen = go.items.length;
     const newLen = gn.items.length;
     const modeChanged = go.mode !== gn.mode || (go.mode === 'atLeast' && go.need !== gn.need);
@@ -313,21 +495,17 @@ export class Analyzer {
       const f = this.siteFrame(agg);
       const m = leaf(dir, `${ownerLabel(owner)}: ${wordO} becomes ${wordN}`, f.ok ? [{ owner, kind: 'condition', context: [...this.chain], ...(f.within ? { within: f.within } : {}), old: ob, new: nb }] : []);
       this.mark(modeOwner, m);
-      v = joinV(v, m);
+      parts.push(m);
     }
     const mode = modeChanged && !this.inFocus(modeOwner) ? go.mode : gn.mode;
-    for (const pair of matchItems(go.items, gn.items, this.po, this.pn)) {
+    for (const pair of this.matched(go, gn, ob, nb)) {
+      this.step();
       const itemOwner = `${owner}/${pair.key}`;
-      const level: Level = {
-        mode: gn.mode,
-        need: gn.need,
-        old: go.items.filter((i) => i !== pair.old).map((i) => i.body),
-        new: gn.items.filter((i) => i !== pair.new).map((i) => i.body),
-      };
+      const level = new Siblings(gn.mode, gn.need, go, gn, pair);
       if (pair.old && pair.new) {
         this.chain.push(level);
         try {
-          v = joinV(v, this.body(pair.old.body, pair.new.body, itemOwner, agg));
+          parts.push(this.body(pair.old.body, pair.new.body, itemOwner, agg));
         } finally {
           this.chain.pop();
         }
@@ -342,9 +520,9 @@ export class Analyzer {
       const f = this.siteFrame(agg);
       const m = leaf(dir, `${ownerLabel(itemOwner)} ${added ? 'added' : 'removed'} (${modeWord({ ...gn, mode })}: ${what}): ${printBody(body)}`, f.ok ? [{ owner: itemOwner, kind: 'condition', context: [...this.chain, level], ...(f.within ? { within: f.within } : {}), ...(added ? { new: body } : { old: body }) }] : []);
       this.mark(itemOwner, m);
-      v = joinV(v, m);
+      parts.push(m);
     }
-    return v;
+    return joinAllV(parts);
   }
 
   private cond(o: A.Expression, n: A.Expression, owner: string, agg: boolean): Verdict {
@@ -471,16 +649,21 @@ export class Analyzer {
 
   /** The verdict of a criterion by name (memoized). */
   criterion(name: string): Verdict {
+    const key = `crit:${name}`;
     const memo = this.critMemo.get(name);
-    if (memo) return memo;
-    const o = this.po.criteria.find((c) => c.id.name === name);
-    const n = this.pn.criteria.find((c) => c.id.name === name);
+    if (memo) {
+      this.met(key);
+      return memo;
+    }
+    if (this.skip(key)) return EQUAL;
+    const o = criteriaOf(this.po).get(name);
+    const n = criteriaOf(this.pn).get(name);
     this.critMemo.set(name, EQUAL); // cycles are impossible after checking; this guards anyway
     const saved = this.chain;
     this.chain = [];
     let v: Verdict;
     try {
-      v = o && n ? this.body(o.body, n.body, `crit:${name}`) : EQUAL;
+      v = o && n ? this.collect(key, () => this.body(o.body, n.body, key)) : EQUAL;
     } finally {
       this.chain = saved;
     }
@@ -493,6 +676,7 @@ export class Analyzer {
 
   /** Compare two value expressions. */
   val(o: A.Expression, n: A.Expression, owner: string, agg = false): VVerdict {
+    this.step();
     const po = this.po;
     const pn = this.pn;
     const literal = (e: A.Expression) => e.kind === 'NumberLiteral' || e.kind === 'StringLiteral' || e.kind === 'DateLiteral' || e.kind === 'DateTimeLiteral' || e.kind === 'DurationLiteral' || e.kind === 'BoolLiteral';
@@ -634,14 +818,19 @@ export class Analyzer {
     if (ro.kind === 'subject' || ro.kind === 'variable' || ro.kind === 'enumType') return rn.kind === ro.kind ? VEQUAL : this.vunknown(owner, `${n.name} now refers to something else`);
     if (ro.kind === 'enumMember' && rn.kind === 'enumMember') return this.constants(o, n, owner);
     if (ro.kind === 'criterion' && rn.kind === 'criterion') return asVal(this.criterion(n.name));
+    const key = `def:${n.name}`;
     const memo = this.nameMemo.get(n.name);
-    if (memo) return memo;
+    if (memo) {
+      this.met(key);
+      return memo;
+    }
+    if (this.skip(key)) return VEQUAL;
     this.nameMemo.set(n.name, VEQUAL);
     const saved = this.chain;
     this.chain = [];
     let v: VVerdict;
     try {
-      v = this.nameInner(n.name, ro, rn);
+      v = this.collect(key, () => this.nameInner(n.name, ro, rn));
     } finally {
       this.chain = saved;
     }
@@ -685,9 +874,13 @@ export class Analyzer {
   private table(o: A.TableDecl, n: A.TableDecl, owner: string): VVerdict {
     const keyOf = (e: A.TableEntry) => (e.key.kind === 'Identifier' ? e.key.name : e.key.value);
     const keys = new Set([...o.entries.map(keyOf), ...n.entries.map(keyOf)]);
-    let v: VVerdict = VEQUAL;
-    const rowO = (k: string) => o.entries.find((e) => keyOf(e) === k)?.value ?? o.defaultValue;
-    const rowN = (k: string) => n.entries.find((e) => keyOf(e) === k)?.value ?? n.defaultValue;
+    const rowsO = new Map<string, A.Expression>();
+    const rowsN = new Map<string, A.Expression>();
+    // The first row of a key is the one that counts, as a search from the top would find it.
+    for (const e of o.entries) if (!rowsO.has(keyOf(e))) rowsO.set(keyOf(e), e.value);
+    for (const e of n.entries) if (!rowsN.has(keyOf(e))) rowsN.set(keyOf(e), e.value);
+    const rowO = (k: string) => rowsO.get(k) ?? o.defaultValue;
+    const rowN = (k: string) => rowsN.get(k) ?? n.defaultValue;
     const one = (k: string, a: A.Expression | undefined, b: A.Expression | undefined): VVerdict => {
       if (!a && !b) return VEQUAL;
       if (a && b && canonical(a, this.po) === canonical(b, this.pn)) return VEQUAL;
@@ -698,8 +891,10 @@ export class Analyzer {
       const d = valueDir(ca, cb);
       return d === 'equal' ? VEQUAL : vleaf(d, `${n.name.name}[${k}]: ${showValue(ca)} → ${showValue(cb)}`, ca, cb);
     };
-    for (const k of keys) v = joinVV(v, one(k, rowO(k), rowN(k)));
-    v = joinVV(v, one('default', o.defaultValue, n.defaultValue));
+    const parts: VVerdict[] = [];
+    for (const k of keys) parts.push(one(k, rowO(k), rowN(k)));
+    parts.push(one('default', o.defaultValue, n.defaultValue));
+    const v = joinAllVV(parts);
     if (v.dir !== 'equal') this.mark(owner, v);
     return v;
   }

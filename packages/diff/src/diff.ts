@@ -9,7 +9,8 @@
  */
 import type * as A from '@bylaw/dsl';
 import type { CheckedPolicy, EnumType, RecordType, Type } from '@bylaw/dsl';
-import { Analyzer, asGroup, combineDir, flipDir, matchItems, ownerLabel, type Dir, type Site, type Verdict } from './analyze.js';
+import { AnalysisBudgetSpent, Analyzer, asGroup, combineDir, flipDir, matchItems, ownerLabel, type Dir, type Site, type Verdict } from './analyze.js';
+import { defaultDiffLimits, type DiffLimits } from './limits.js';
 import { canonical, canonicalBody, printBody, printExpr } from './canonical.js';
 import * as Cal from './calendar.js';
 import type { Change, ChangeCategory, Direction, DiffSummary, PolicyDiff, RuleImpact, VersionInfo } from './model.js';
@@ -24,6 +25,8 @@ export interface DiffOptions {
   /** How to show the files (default: the policies' paths). */
   readonly oldFile?: string;
   readonly newFile?: string;
+  /** Bounds of the analysis (`maxAnalysisSteps`); the witness search takes its own in {@link findWitnesses}. */
+  readonly limits?: Partial<DiffLimits>;
 }
 
 /** What the witness search needs to know about a change (kept out of the serializable report). */
@@ -116,7 +119,7 @@ export function diffPolicies(po: CheckedPolicy, pn: CheckedPolicy, options: Diff
   const params = options.params ?? {};
   const so: Scope = { policy: po, today, params };
   const sn: Scope = { policy: pn, today, params };
-  const d = new Differ(po, pn, so, sn);
+  const d = new Differ(po, pn, so, sn, { ...defaultDiffLimits, ...options.limits });
   const changes = d.run();
   const impact = d.impact();
   const summary = summarize(changes);
@@ -156,14 +159,23 @@ interface Pending {
 class Differ {
   private readonly pending: Pending[] = [];
   private readonly full: Analyzer;
+  /** Item matchings, shared by every analysis of this diff. */
+  private readonly matches = new WeakMap<A.CriterionBody, Map<A.CriterionBody, ReturnType<typeof matchItems>>>();
+  /** Steps of the per-edit analyses so far, against `maxAnalysisSteps`. */
+  private readonly budget: { spent: number; readonly max: number };
+  /** Every owner the full analysis reached, and every owner above one (`crit:a` above `crit:a/b`). */
+  private readonly reachedOrAbove = new Set<string>();
+  private rules: RuleRef[] | undefined;
 
   constructor(
     private readonly po: CheckedPolicy,
     private readonly pn: CheckedPolicy,
     private readonly so: Scope,
     private readonly sn: Scope,
+    private readonly limits: DiffLimits,
   ) {
-    this.full = new Analyzer(po, pn, so, sn);
+    this.full = new Analyzer(po, pn, so, sn, undefined, undefined, this.matches);
+    this.budget = { spent: 0, max: limits.maxAnalysisSteps };
   }
 
   run(): Change[] {
@@ -174,6 +186,10 @@ class Differ {
     this.decide();
     // Which edits reach the decide block: one analysis of every rule.
     for (const r of this.commonRules()) if ('body' in r.old && 'body' in r.new) this.full.body(r.old.body, r.new.body, `rule:${r.key}`);
+    for (const k of this.full.reached.keys()) {
+      for (let at = k.indexOf('/'); at >= 0; at = k.indexOf('/', at + 1)) this.reachedOrAbove.add(k.slice(0, at));
+      this.reachedOrAbove.add(k);
+    }
     return this.pending.map((p) => this.finish(p));
   }
 
@@ -340,9 +356,12 @@ class Differ {
     seen.add(key);
     const isUsed = used.has(eo.name) || used.has(en.name);
     const name = en.name;
+    // Members by name, once: an enum may have a hundred thousand members (linear, not a search per member).
+    const indexO = new Map(eo.members.map((m, i) => [m, i]));
+    const indexN = new Map(en.members.map((m, j) => [m, j]));
     for (let i = 0; i < eo.members.length; i++) {
       const m = eo.members[i]!;
-      const j = en.members.indexOf(m);
+      const j = indexN.get(m) ?? -1;
       const dataO = enumData(eo, i);
       if (j < 0) {
         this.judged('schema', 'enum member', `${name}.${m}`, dataO, undefined, {
@@ -369,7 +388,7 @@ class Differ {
     }
     for (let j = 0; j < en.members.length; j++) {
       const m = en.members[j]!;
-      if (eo.members.includes(m)) continue;
+      if (indexO.has(m)) continue;
       this.judged('schema', 'enum member', `${name}.${m}`, undefined, enumData(en, j), {
         meaning: false,
         breaking: false,
@@ -378,9 +397,9 @@ class Differ {
         plan: { kind: 'none', reason: 'a new member matters only through the conditions that name it' },
       });
     }
-    const common = eo.members.filter((m) => en.members.includes(m));
+    const common = eo.members.filter((m) => indexN.has(m));
     const orderO = common.join(' < ');
-    const orderN = en.members.filter((m) => eo.members.includes(m)).join(' < ');
+    const orderN = en.members.filter((m) => indexO.has(m)).join(' < ');
     if ((eo.ordered || en.ordered) && (orderO !== orderN || eo.ordered !== en.ordered)) {
       this.judged('schema', 'enum order', name, eo.ordered ? eo.members.join(' < ') : `${eo.members.join(', ')} (unordered)`, en.ordered ? en.members.join(' < ') : `${en.members.join(', ')} (unordered)`, {
         meaning: isUsed,
@@ -506,8 +525,10 @@ class Differ {
 
   private itemsRenamedOrRelabelled(o: A.CriterionBody, n: A.CriterionBody): boolean {
     if (o.kind !== 'Combinator' || n.kind !== 'Combinator') return false;
+    const byId = new Map<string | undefined, A.CriterionItem>();
+    for (const x of n.items) if (!byId.has(x.id?.name)) byId.set(x.id?.name, x);
     return o.items.some((io) => {
-      const twin = n.items.find((x) => x.id?.name === io.id?.name);
+      const twin = byId.get(io.id?.name);
       if (!twin) return true;
       return io.label?.value !== twin.label?.value || io.cites?.value !== twin.cites?.value || this.itemsRenamedOrRelabelled(io.body, twin.body);
     });
@@ -515,14 +536,20 @@ class Differ {
 
   // ----------------------------------------------------------------- decide
 
+  private rulesByKey: Map<string, RuleRef> | undefined;
+  private ruleByKey(): ReadonlyMap<string, RuleRef> {
+    return (this.rulesByKey ??= new Map(this.commonRules().map((r) => [r.key, r])));
+  }
+
   private commonRules(): RuleRef[] {
+    if (this.rules) return this.rules;
     const mo = new Map(this.po.decide.rules.map((r) => [ruleKey(r), r]));
     const out: RuleRef[] = [];
     for (const r of this.pn.decide.rules) {
       const o = mo.get(ruleKey(r));
       if (o) out.push({ key: ruleKey(r), old: o, new: r });
     }
-    return out;
+    return (this.rules = out);
   }
 
   private decide() {
@@ -530,7 +557,8 @@ class Differ {
     const rn = this.pn.decide.rules;
     const mo = new Map(ro.map((r) => [ruleKey(r), r]));
     const mn = new Map(rn.map((r) => [ruleKey(r), r]));
-    const hasDefault = (rs: readonly A.DecisionRule[]) => rs.some((r) => r.kind === 'DefaultTierRule');
+    const defaultO = ro.some((r) => r.kind === 'DefaultTierRule');
+    const defaultN = rn.some((r) => r.kind === 'DefaultTierRule');
     const defO = ro.find((r) => r.kind === 'DefaultTierRule');
     const defN = rn.find((r) => r.kind === 'DefaultTierRule');
     const othO = ro.find((r) => r.kind === 'OtherwiseRule');
@@ -574,11 +602,11 @@ class Differ {
         continue;
       }
       if (renamed.has(key)) continue;
-      this.ruleAddedOrRemoved(r, true, hasDefault(ro), hasDefault(rn));
+      this.ruleAddedOrRemoved(r, true, defaultO, defaultN);
     }
     for (const r of ro) {
       if (mn.has(ruleKey(r)) || renamed.has(ruleKey(r))) continue;
-      this.ruleAddedOrRemoved(r, false, hasDefault(ro), hasDefault(rn));
+      this.ruleAddedOrRemoved(r, false, defaultO, defaultN);
     }
     // Order of tiers and of outcomes: the first that holds wins.
     for (const kinds of [['TierRule'], ['OutcomeRule']] as const) {
@@ -699,25 +727,40 @@ class Differ {
       return c;
     }
     const owner = p.owner!;
-    const reached = [...this.full.reached.keys()].some((k) => k === owner || k.startsWith(owner + '/'));
-    if (!reached) {
+    if (!this.reachedOrAbove.has(owner)) {
       const c: Change = { ...p.change, meaning: false, why: [...(p.change.why ?? []), 'not used by any decide rule: no decision changes'], affects: [] };
       plans.set(c, { kind: 'none', reason: 'the change does not reach the decide block' });
       return c;
     }
-    const focused = new FocusedAnalyzer(this.po, this.pn, this.so, this.sn, owner);
+    const focused = new Analyzer(this.po, this.pn, this.so, this.sn, new Set([owner]), this.budget, this.matches).guidedBy(this.full);
     const rules: { ref: RuleRef; v: Verdict }[] = [];
-    for (const r of this.commonRules()) {
-      if (!('body' in r.old) || !('body' in r.new)) continue;
-      const v = focused.body(r.old.body, r.new.body, `rule:${r.key}`);
-      if (v.dir !== 'equal' || v.why.length > 0) rules.push({ ref: r, v });
+    try {
+      // An edit inside a rule is met only there; an edit of a definition, wherever it is used.
+      const inRule = owner.startsWith('rule:') ? this.ruleByKey().get(owner.slice('rule:'.length).split('/')[0]!) : undefined;
+      for (const r of inRule ? [inRule] : this.commonRules()) {
+        if (!('body' in r.old) || !('body' in r.new)) continue;
+        const v = focused.body(r.old.body, r.new.body, `rule:${r.key}`);
+        if (v.dir !== 'equal' || v.why.length > 0) rules.push({ ref: r, v });
+      }
+    } catch (e) {
+      if (!(e instanceof AnalysisBudgetSpent)) throw e;
+      const c: Change = {
+        ...p.change,
+        meaning: true,
+        direction: 'unknown',
+        why: [...(p.change.why ?? []), `reaches the decide block; its direction on its own was not analysed: the analyses of this diff took more than ${this.limits.maxAnalysisSteps} steps (limits.maxAnalysisSteps)`],
+        affects: [],
+      };
+      plans.set(c, { kind: 'none', reason: 'the direction of this edit was not analysed (limits.maxAnalysisSteps)' });
+      return c;
     }
     let direction: Dir = 'equal';
     const why: string[] = [];
+    const seen = new Set<string>();
     for (const { ref, v } of rules) {
       const mapped = ref.new.kind === 'ExcludeRule' ? flipDir(v.dir) : ref.new.kind === 'PreferRule' ? 'equal' : v.dir;
       direction = combineDir(direction, mapped);
-      for (const w of v.why) if (!why.includes(w)) why.push(w);
+      for (const w of v.why) if (!seen.has(w)) seen.add(w), why.push(w);
     }
     if (rules.length === 0) {
       // Reached only together with other edits (a field's type, a renamed definition): alone it decides nothing differently.
@@ -762,12 +805,6 @@ class Differ {
   }
 }
 
-/** An analyzer focused on one edit (and everything under it). */
-class FocusedAnalyzer extends Analyzer {
-  constructor(po: CheckedPolicy, pn: CheckedPolicy, so: Scope, sn: Scope, owner: string) {
-    super(po, pn, so, sn, new Set([owner]));
-  }
-}
 
 function ruleEffects(rules: readonly { ref: RuleRef; v: Verdict }[]): string[] {
   const groups = new Map<string, string[]>();

@@ -106,10 +106,24 @@ class WitnessSearch {
     this.inert = { ...inertPlaceholders(po, this.userParams), ...inertPlaceholders(pn, this.userParams) };
   }
 
+  /** Evaluations spent by this diff so far (both versions on one candidate count once). */
+  private spent = 0;
+
+  private get budgetLeft(): boolean {
+    return this.spent < this.limits.maxWitnessEvaluationsInAll;
+  }
+
   forChange(c: Change): WitnessResult {
     const plan = planOf(c) ?? { kind: 'none', reason: 'no witness search for this kind of change' };
     if (plan.kind === 'none') return { found: false, reason: plan.reason, tried: 0 };
     if (plan.kind === 'effective') return this.dateWitness();
+    if (!this.budgetLeft) {
+      return {
+        found: false,
+        reason: `not searched: the witness search of this diff has evaluated its ${this.limits.maxWitnessEvaluationsInAll} candidates in all (limits.maxWitnessEvaluationsInAll); the changes listed first got them`,
+        tried: 0,
+      };
+    }
     const wantsUndetermined = c.what.includes('placeholder');
     const kind = plan.kind;
     // Placeholders without a value leave decisions undetermined: first try with them out of reach
@@ -164,7 +178,7 @@ class WitnessSearch {
     for (const base of bases) {
       // The base itself last: a mutation aimed at the change makes the clearer witness.
       for (const m of [...mutations, undefined]) {
-        if (tried >= max) break;
+        if (tried >= max || !this.budgetLeft) break;
         const subject = structuredClone(base.subject);
         try {
           m?.apply(subject, params);
@@ -181,13 +195,14 @@ class WitnessSearch {
           return best;
         }
       }
-      if (tried >= max) break;
+      if (tried >= max || !this.budgetLeft) break;
     }
     this.lastTried = tried;
     return best;
   }
 
   private evaluate(subject: unknown, params: Readonly<Record<string, unknown>>, explain: boolean): [Decision, Decision] {
+    this.spent++;
     const opts = { asOf: this.diff.asOf, params, explain };
     return [this.pair.old.evaluate(subject, opts), this.pair.new.evaluate(subject, opts)];
   }
@@ -198,7 +213,9 @@ class WitnessSearch {
     if (ours.length === 0) return params;
     const [o0, n0] = this.evaluate(subject, params, false);
     const target = rank(o0, n0, 'any');
+    // Trimming is worth a few evaluations, not the budget of later changes: once it is spent, keep them all.
     const works = (keep: readonly string[]) => {
+      if (!this.budgetLeft) return undefined;
       const trial: Record<string, unknown> = { ...this.userParams };
       for (const k of keep) trial[k] = params[k];
       const [o, n] = this.evaluate(subject, trial, false);
@@ -210,8 +227,8 @@ class WitnessSearch {
       const one = works([k]);
       if (one) return one;
     }
-    for (let i = 0; i < ours.length; i++) {
-      for (let j = i + 1; j < ours.length; j++) {
+    for (let i = 0; i < ours.length && this.budgetLeft; i++) {
+      for (let j = i + 1; j < ours.length && this.budgetLeft; j++) {
         const two = works([ours[i]!, ours[j]!]);
         if (two) return two;
       }
