@@ -6,9 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { main } from '../../packages/cli/src/main.js';
 import { forTerminal } from '../../packages/cli/src/render.js';
-import { runCommand, workspace } from '../support/cli.js';
+import { runBylaw, workspace } from '../support/cli.js';
 
 const ESC = '\u001b';
 // Clear the screen, set the window title, a link, conceal the rest, a C1 CSI, a bidi override.
@@ -32,7 +31,7 @@ decide {
 `;
 
 function run(dir: string, args: string[]) {
-  return runCommand(dir, (io) => main(args, io));
+  return runBylaw(args, dir);
 }
 
 describe('terminal output carries no control sequences from policies or data', () => {
