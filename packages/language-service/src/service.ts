@@ -82,15 +82,20 @@ export class LanguageService {
    * including those that could not be read (their diagnostics say why).
    */
   imports(path: string): string[] {
+    // Read from the ASTs alone: this runs after every keystroke, and needs no symbol index.
     const analysis = this.workspace.analysis(path);
-    const closure = analysis.index().importClosure(path);
-    const out = new Set(closure);
-    for (const file of [path, ...closure]) {
+    const out = new Set<string>();
+    const work = [path];
+    while (work.length > 0) {
+      const file = work.pop()!;
       for (const imp of analysis.result.files.get(file)?.ast.imports ?? []) {
-        if (imp?.path?.value !== undefined) out.add(analysis.resolveImport(file, imp.path.value));
+        if (imp?.path?.value === undefined) continue;
+        const target = analysis.resolveImport(file, imp.path.value);
+        if (target === path || out.has(target)) continue;
+        out.add(target);
+        work.push(target);
       }
     }
-    out.delete(path);
     return [...out];
   }
 
