@@ -9,13 +9,14 @@
  *  - every keyword of the lexer is known to the grammar.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vsctm from 'vscode-textmate';
 import oniguruma from 'vscode-oniguruma';
 import { keywords, tokenize } from '../../packages/dsl/src/lexer.js';
+import { policyFilesUnder } from '../support/files.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const grammarPath = join(root, 'packages/language-service/syntaxes/bylaw.tmLanguage.json');
@@ -74,17 +75,7 @@ describe('golden tokenisations', () => {
 
 /** The seed policies and the grammar cases. */
 function policyFiles(): string[] {
-  const out: string[] = [];
-  const visit = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) visit(p);
-      else if (name.endsWith('.policy')) out.push(p);
-    }
-  };
-  visit(join(root, 'policies'));
-  visit(casesDir);
-  return out;
+  return [...policyFilesUnder(join(root, 'policies')), ...policyFilesUnder(casesDir)];
 }
 
 /** The scopes of the grammar at an offset of a text. */

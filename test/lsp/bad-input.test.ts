@@ -4,12 +4,13 @@
  * request and publishes diagnostics; it never crashes or hangs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { CompletionItem, Diagnostic, DocumentSymbol, Hover } from 'vscode-languageserver-protocol';
 import { LspClient, repoRoot, uriOf } from './client.js';
 import { loadPolicies } from '../support/bylaw.js';
+import { policyFilesUnder } from '../support/files.js';
 
 const header = (id: string) => `policy ${id} "t"\n  version "1"\n  published 2024-01-01\n  effective 2024-01-01\n`;
 const lib = 'type M { a: number }\n';
@@ -127,16 +128,7 @@ describe('bad input', () => {
 
 /** The seed policies, libraries first. */
 function seedPolicies(): string[] {
-  const out: string[] = [];
-  const visit = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) visit(p);
-      else if (name.endsWith('.policy')) out.push(p);
-    }
-  };
-  visit(join(repoRoot, 'policies'));
-  return out.sort((a, b) => Number(!a.endsWith('types.policy')) - Number(!b.endsWith('types.policy')) || a.localeCompare(b));
+  return policyFilesUnder(join(repoRoot, 'policies')).sort((a, b) => Number(!a.endsWith('types.policy')) - Number(!b.endsWith('types.policy')) || a.localeCompare(b));
 }
 
 describe('typing the seed policies character by character', () => {

@@ -52,7 +52,8 @@ export function complete(analysis: Analysis, file: string, text: string, offset:
     return items.list();
   }
 
-  if (prev?.type === 'Dot') return memberItems(analysis, index, file, text, wordStart, offset + suffix.length, checkProbe, items);
+  const word: Word = { analysis, index, file, text, start: wordStart, end: offset + suffix.length, checkProbe, items };
+  if (prev?.type === 'Dot') return memberItems(word);
 
   if (prev && (prev.type === 'For' || (prev.type === 'Comma' && statementKeyword(prior) === 'Benefit'))) {
     for (const d of index.definitions()) {
@@ -80,7 +81,7 @@ export function complete(analysis: Analysis, file: string, text: string, offset:
     // At the top level a new line starts a declaration, unless a definition's value may go on there.
     if (scope === 'top' && !insideDefinition(prior)) return items.list();
   }
-  expressionItems(analysis, index, file, text, wordStart, offset + suffix.length, checkProbe, items);
+  expressionItems(word);
   return items.list();
 }
 
@@ -203,17 +204,27 @@ function findProbe(ast: A.SourceFile, at: number): A.Node[] {
   return nodePath(ast, at + 1);
 }
 
-function memberItems(
-  analysis: Analysis,
-  index: SymbolIndex,
-  file: string,
-  text: string,
-  start: number,
-  end: number,
-  checkProbe: (text: string) => CheckResult,
-  items: Items,
-): CompletionItem[] {
-  const probed = checkProbe(probeText(text, start, end));
+/** What the completion of one word knows: where it is, and how to check the text with a probe there. */
+interface Word {
+  readonly analysis: Analysis;
+  readonly index: SymbolIndex;
+  readonly file: string;
+  readonly text: string;
+  /** The word being typed: [start, end). */
+  readonly start: number;
+  readonly end: number;
+  readonly checkProbe: (text: string) => CheckResult;
+  readonly items: Items;
+}
+
+/** Check the text with the probe name in place of the word. */
+function probe(w: Word): CheckResult {
+  return w.checkProbe(probeText(w.text, w.start, w.end));
+}
+
+function memberItems(w: Word): CompletionItem[] {
+  const { analysis, index, file, start, items } = w;
+  const probed = probe(w);
   const ast = probed.files.get(file)?.ast;
   const resolution = probed.resolutions.get(file);
   if (!ast || !resolution) return items.list();
@@ -352,17 +363,9 @@ function ruleItems(items: Items): void {
 
 const expressionKeywords = ['and', 'or', 'not', 'in', 'contains', 'starts with', 'ends with', 'satisfies', 'is present', 'is missing', 'during', 'today', 'now', 'true', 'false', 'all of', 'any of'];
 
-function expressionItems(
-  analysis: Analysis,
-  index: SymbolIndex,
-  file: string,
-  text: string,
-  start: number,
-  end: number,
-  checkProbe: (text: string) => CheckResult,
-  items: Items,
-): void {
-  const probed = checkProbe(probeText(text, start, end));
+function expressionItems(w: Word): void {
+  const { analysis, index, file, start, items } = w;
+  const probed = probe(w);
   const ast = probed.files.get(file)?.ast;
   const resolution = probed.resolutions.get(file);
   const path = ast ? findProbe(ast, start) : [];

@@ -5,7 +5,11 @@
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { Span } from '@bylaw/dsl';
 
-/** The line starts of a text, for converting offsets to positions and back. */
+/**
+ * The line starts of a text, for converting offsets to positions and back. Not the checker's
+ * `LineIndex`: that one counts 1-based lines and columns in code points (for messages); editors
+ * count 0-based lines and UTF-16 characters, as spans do.
+ */
 export class PositionIndex {
   private readonly starts: number[] = [0];
 
