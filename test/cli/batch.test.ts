@@ -42,7 +42,8 @@ describe.skipIf(!built)('bylaw eval on a batch (built CLI)', () => {
       const out = join(dir, `out-${jobs}-${workersOnly}.ndjson`);
       const summary = join(dir, `summary-${jobs}-${workersOnly}.json`);
       const r = run([...common, '--jobs', jobs, '--out', out, '--summary', summary], dir, workersOnly);
-      expect(r.code).toBe(0);
+      // Every record decided and written; the malformed one reported and skipped, which makes the exit code 1.
+      expect(r.code).toBe(1);
       expect(r.err).toContain('skipped: line 23 is not JSON');
       const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       expect(records).toHaveLength(n + 1);
@@ -179,7 +180,8 @@ describe.skipIf(!built)('bylaw eval on a batch (built CLI)', () => {
         const file = join(dir, `case-${name.replace(/\W+/g, '-')}.json`);
         writeFileSync(file, text);
         const r = run(['eval', 'bench.admission', '--policies', join(root, 'bench/harness'), '--data', file, '--as-of', '2024-01-01', '--format', 'ndjson'], dir);
-        expect(r.code, r.err).toBe(0);
+        // Exit code 1 when any record is malformed (as on the single-record path).
+        expect(r.code, r.err).toBe(expected.some((e) => /not JSON|not a JSON|not closed|after the end/.test(e)) ? 1 : 0);
         const lines = r.out.trim() === '' ? [] : r.out.trim().split('\n');
         expect(lines).toHaveLength(expected.length);
         expected.forEach((e, i) => expect(lines[i]).toContain(e));

@@ -148,4 +148,17 @@ describe.skipIf(!hasGit)('bylaw diff with git', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('+ field merchant.region  [breaking]');
   });
+
+  it('a revision never reaches git as an option (issue #16, item 16)', () => {
+    const target = join(repo, 'written-by-git.txt');
+    for (const args of [['HEAD~1..--output=' + target], ['--output=' + target + '..HEAD'], ['policies/demo/2024-01-01.policy@--output=' + target, 'policies/demo/2024-01-01.policy']]) {
+      const r = bylaw('diff', ...(args[0]!.startsWith('-') ? ['--', ...args] : args));
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^bylaw diff: "--output=.*" is not a revision \(a revision never starts with '-'\)\n$/);
+      expect(existsSync(target)).toBe(false);
+    }
+    const unknown = bylaw('diff', 'HEAD..no-such-branch');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe('bylaw diff: no commit "no-such-branch" in this repository\n');
+  });
 });

@@ -3,17 +3,21 @@
  * one input line in, one decision record out.
  */
 import { isAscii } from 'node:buffer';
-import { formatNumber, type CompiledPolicy, type PlainDecision, type PolicyRegistry } from '@bylaw/runtime';
+import type { RecordType, Type } from '@bylaw/dsl';
+import { formatNumber, subjectId, type CompiledPolicy, type PlainDecision, type PolicyRegistry } from '@bylaw/runtime';
 
 /** What deciding lines needs to know (the policies themselves travel as a registry, checked once). */
 export interface BatchJob {
   readonly policyId: string;
   readonly asOf: string;
   readonly params: Record<string, unknown> | undefined;
-  /** `json`: the elements of a JSON array, one per line (see JsonArrayReader in batch.ts), numbered from 1. */
+  /**
+   * `json`: the elements of a JSON array, one per line (see JsonArrayReader), numbered from 1;
+   * `csv`: records as JSON lines `[line, cell, …]` or `[line, null, "why"]` (see CsvReader).
+   */
   readonly input: 'ndjson' | 'csv' | 'json';
   /** For CSV input: the header's column names. */
-  readonly columns: string[] | undefined;
+  readonly columns: readonly string[] | undefined;
 }
 
 /** The decision record of one input line (or why the line could not be read). */
@@ -45,27 +49,39 @@ export function decideLine(
   job: BatchJob,
   text: string,
   line: number,
+  plan: ColumnPlan | undefined = job.columns ? planColumns(job.columns, policy.checked.subject.type) : undefined,
 ): LineResult {
-  const subject = readRecord(job, text, line);
-  if (typeof subject === 'string') return { line, malformed: subject };
-  return decideRecord(policy, registry, job, subject, line);
+  const r = readRecord(job, plan, text, line);
+  if (typeof r.subject === 'string') return { line: r.line, malformed: r.subject };
+  return decideRecord(policy, registry, job, r.subject, r.line);
 }
 
 /** What a record's number counts: lines of the file, or elements of a JSON array. */
-function unitOf(job: BatchJob): string {
+function unitOf(job: Pick<BatchJob, 'input'>): string {
   return job.input === 'json' ? 'element' : 'line';
 }
 
-/** The record of one input line, or why it is not one. */
-function readRecord(job: BatchJob, text: string, line: number): object | string {
+/**
+ * The record of one input line (for CSV, of one `[line, …cells]` line, whose line
+ * number it takes), or why it is not one. Never throws.
+ */
+export function readRecord(job: Pick<BatchJob, 'input'>, plan: ColumnPlan | undefined, text: string, line: number): { line: number; subject: object | string } {
+  if (job.input === 'csv') {
+    const row = JSON.parse(text) as [number, ...(string | null)[]];
+    const at = row[0];
+    if (row[1] === null) return { line: at, subject: `line ${at} is not a CSV row: ${row[2]}` };
+    const cells = row.slice(1) as string[];
+    if (cells.length !== plan!.length) return { line: at, subject: `line ${at} is not a CSV row: ${cells.length} cell${cells.length === 1 ? '' : 's'} for ${plan!.length} columns` };
+    return { line: at, subject: csvRecord(cells, plan!) };
+  }
   let subject: unknown;
   try {
-    subject = job.input === 'csv' ? csvRecord(parseCsvLine(text), job.columns!) : JSON.parse(text);
+    subject = JSON.parse(text);
   } catch (e) {
-    return `${unitOf(job)} ${line} is not ${job.input === 'csv' ? 'a CSV row' : 'JSON'}: ${(e as Error).message}`;
+    return { line, subject: `${unitOf(job)} ${line} is not JSON: ${(e as Error).message}` };
   }
-  if (typeof subject !== 'object' || subject === null || Array.isArray(subject)) return `${unitOf(job)} ${line} is not a JSON object`;
-  return subject;
+  if (typeof subject !== 'object' || subject === null || Array.isArray(subject)) return { line, subject: `${unitOf(job)} ${line} is not a JSON object` };
+  return { line, subject };
 }
 
 /** The decision record of a record, built in full (see {@link SegmentDecider} for the common case). */
@@ -77,11 +93,11 @@ function decideRecord(
   line: number,
   plain: PlainDecision = policy.decide(subject, optionsOf(job)),
 ): LineResult {
-  const id = (subject as { id?: unknown }).id;
+  const id = subjectId(subject);
   const options = optionsOf(job);
   const base = {
     line,
-    ...(id !== undefined ? { id: String(id) } : {}),
+    ...(id !== undefined ? { id } : {}),
     outcome: plain.outcome,
     ...(plain.tier ? { tier: plain.tier } : {}),
     ...(plain.vetoedBy ? { vetoed_by: plain.vetoedBy } : {}),
@@ -93,66 +109,127 @@ function decideRecord(
   return { ...base, unknown: full.unknown };
 }
 
-/** One CSV record (RFC 4180: quotes, doubled quotes; a record per line). */
-export function parseCsvLine(text: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i <= text.length) {
-    if (text[i] === '"') {
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new Error('a quoted field is not closed');
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
-            value += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        value += text[i++];
-      }
-      out.push(value);
-      if (i < text.length && text[i] !== ',') throw new Error(`unexpected ${JSON.stringify(text[i])} after a quoted field`);
-      i++;
-    } else {
-      const end = text.indexOf(',', i);
-      const stop = end < 0 ? text.length : end;
-      out.push(text.slice(i, stop).replace(/\r$/, ''));
-      i = stop + 1;
+/** How a CSV column becomes a field: its path in the record and how its cells are read. */
+export type ColumnPlan = readonly { readonly path: readonly string[]; readonly read: CellReading }[];
+
+/**
+ * How a cell is read, by the declared type of its field: `text` (strings, numbers, dates,
+ * enums: the runtime checks and converts the text like any data), `bool` (`true` / `false`),
+ * `json` (lists, monthly series, tables, records: a cell holding JSON), or `guess` for a
+ * column the subject's type does not declare (`true`/`false` as booleans, JSON-looking cells
+ * as JSON, the rest as text).
+ */
+type CellReading = 'text' | 'bool' | 'json' | 'guess';
+
+function readingOf(type: Type | undefined): CellReading {
+  switch (type?.kind) {
+    case undefined:
+    case 'any':
+    case 'error':
+      return 'guess';
+    case 'bool':
+      return 'bool';
+    case 'list':
+    case 'monthly':
+    case 'table':
+    case 'record':
+      return 'json';
+    case 'string':
+    case 'number':
+    case 'date':
+    case 'datetime':
+    case 'duration':
+    case 'period':
+    case 'enum':
+      return 'text';
+  }
+}
+
+/** The declared type at a path of fields in a record type, if the path names one. */
+function typeAt(record: RecordType, path: readonly string[]): Type | undefined {
+  let type: Type = record;
+  for (const name of path) {
+    if (type.kind !== 'record') return undefined;
+    const field = type.fields.get(name);
+    if (!field) return undefined;
+    type = field.type;
+  }
+  return type;
+}
+
+/** A problem with a CSV header: every record would be wrong, so the run does not start. */
+export class CsvHeaderError extends Error {}
+
+/**
+ * The plan of a CSV header against the subject's type: each column's path (`a.b` nests) and
+ * how its cells are read. Throws a {@link CsvHeaderError} for an empty column name, an empty
+ * part of a path (`a..b`), a repeated column, or a column that another one nests under (`a`
+ * and `a.b`): a record could not hold both.
+ */
+export function planColumns(columns: readonly string[], subject: RecordType): ColumnPlan {
+  const seen = new Map<string, string>();
+  const plan = columns.map((column, i) => {
+    if (column.trim() === '') throw new CsvHeaderError(`column ${i + 1} has no name`);
+    const path = column.split('.');
+    if (path.some((p) => p === '')) throw new CsvHeaderError(`the column ${JSON.stringify(column)} has an empty part in its path`);
+    if (seen.has(column)) throw new CsvHeaderError(`the column ${column} is given twice`);
+    seen.set(column, column);
+    return { path, read: readingOf(typeAt(subject, path)) };
+  });
+  const names = new Set(columns);
+  for (const column of columns) {
+    const parts = column.split('.');
+    for (let k = 1; k < parts.length; k++) {
+      const prefix = parts.slice(0, k).join('.');
+      if (names.has(prefix)) throw new CsvHeaderError(`the columns ${prefix} and ${column} both give ${prefix}`);
     }
   }
-  return out;
+  return plan;
+}
+
+/** A cell as a value, by its reading (see {@link CellReading}). */
+function cellValue(cell: string, read: CellReading): unknown {
+  if (read === 'text') return cell;
+  if (read === 'bool' || read === 'guess') {
+    if (cell === 'true') return true;
+    if (cell === 'false') return false;
+    if (read === 'bool') return cell;
+  }
+  if (/^\s*[[{]/.test(cell)) {
+    try {
+      return JSON.parse(cell);
+    } catch {
+      // Not JSON: the text, which the runtime reports as a data error on the field if it wanted a list.
+    }
+  }
+  return cell;
 }
 
 /**
- * A CSV row as a record: `a.b` columns nest, empty cells are absent,
- * `true`/`false` are booleans, cells that look like JSON arrays or objects are
- * parsed; everything else stays a string (numbers and dates are checked
- * against the policy's types like any other data).
+ * A CSV row as a record: `a.b` columns nest, empty cells are absent, each cell read by its
+ * field's declared type (see {@link planColumns}). Every field is an own property, defined
+ * (never assigned) on objects made here: a column named `__proto__`, `constructor.prototype.x`
+ * or `hasOwnProperty.call` is a field like any other, never a write to a prototype or a
+ * built-in — as `JSON.parse` makes them.
  */
-export function csvRecord(cells: string[], columns: string[]): Record<string, unknown> {
-  if (cells.length !== columns.length) throw new Error(`${cells.length} cells for ${columns.length} columns`);
+export function csvRecord(cells: readonly string[], plan: ColumnPlan): Record<string, unknown> {
   const record: Record<string, unknown> = {};
-  columns.forEach((column, i) => {
+  plan.forEach(({ path, read }, i) => {
     const cell = cells[i]!;
     if (cell === '') return;
-    let value: unknown = cell;
-    if (cell === 'true' || cell === 'false') value = cell === 'true';
-    else if (/^\s*[[{]/.test(cell)) value = JSON.parse(cell);
-    const path = column.split('.');
     let target = record;
-    for (const key of path.slice(0, -1)) {
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype') return;
-      target = (target[key] ??= {}) as Record<string, unknown>;
+    for (let k = 0; k < path.length - 1; k++) {
+      const key = path[k]!;
+      if (!Object.hasOwn(target, key)) defineField(target, key, {});
+      target = target[key] as Record<string, unknown>;
     }
-    const last = path.at(-1)!;
-    if (last === '__proto__' || last === 'constructor' || last === 'prototype') return;
-    target[last] = value;
+    defineField(target, path.at(-1)!, cellValue(cell, read));
   });
   return record;
+}
+
+function defineField(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 const csvColumns = ['line', 'id', 'outcome', 'tier', 'vetoed_by', 'unknown', 'data_errors', 'malformed'] as const;
@@ -295,6 +372,8 @@ const CSV_SPECIAL = /[",\n\r]/;
 export class SegmentDecider {
   private readonly options: { asOf: string; params?: Record<string, unknown> };
   private readonly tails: Tail[] = [];
+  /** For CSV input: how the columns become fields. */
+  private readonly plan: ColumnPlan | undefined;
 
   constructor(
     private readonly policy: CompiledPolicy,
@@ -304,6 +383,7 @@ export class SegmentDecider {
     private readonly onMalformed: 'skip' | 'fail',
   ) {
     this.options = optionsOf(job);
+    this.plan = job.columns ? planColumns(job.columns, policy.checked.subject.type) : undefined;
   }
 
   /** Decide every line of a segment. */
@@ -327,23 +407,28 @@ export class SegmentDecider {
       const raw = text.slice(start, stop);
       // Records start with `{` (or a CSV cell); anything else may be a blank line.
       if (raw.charCodeAt(0) !== 123 && raw.trim() === '') continue;
-      const subject = readRecord(job, raw, line);
+      const read = readRecord(job, this.plan, raw, line);
+      const at = read.line;
+      const subject = read.subject;
       let r: LineResult;
-      if (typeof subject === 'string') r = { line, malformed: subject };
+      if (typeof subject === 'string') r = { line: at, malformed: subject };
       else {
         const plain = policy.decide(subject, options);
         if (plain.outcome !== 'undetermined' && plain.dataErrors.length === 0) {
           const t = this.tailOf(plain, summary);
           t.count++;
-          const id = (subject as { id?: unknown }).id;
-          if (csvOutput) out += line + ',' + (id === undefined ? '' : csvCell(String(id))) + t.text;
-          else if (id === undefined) out += '{"line":' + line + t.text;
-          else if (typeof id === 'string' && PLAIN_STRING.test(id)) out += '{"line":' + line + ',"id":"' + id + '"' + t.text;
-          else out += '{"line":' + line + ',"id":' + JSON.stringify(String(id)) + t.text;
+          const own = (subject as { id?: unknown }).id;
+          // The common id, a plain string, is written as it is; any other goes through subjectId (never throws).
+          const plainId = typeof own === 'string' && PLAIN_STRING.test(own);
+          const id = plainId ? own : subjectId(subject);
+          if (csvOutput) out += at + ',' + (id === undefined ? '' : csvCell(id)) + t.text;
+          else if (id === undefined) out += '{"line":' + at + t.text;
+          else if (plainId) out += '{"line":' + at + ',"id":"' + id + '"' + t.text;
+          else out += '{"line":' + at + ',"id":' + JSON.stringify(id) + t.text;
           continue;
         }
         // Rare: undetermined or with data errors, built in full.
-        r = decideRecord(policy, this.registry, job, subject, line, plain);
+        r = decideRecord(policy, this.registry, job, subject, at, plain);
       }
       summary.add(r);
       if (r.malformed) {

@@ -69,9 +69,10 @@ describe('bylaw eval', () => {
 
   it('gives one-line errors for bad input, never a stack trace', async () => {
     const dir = workspace({ 'policies/silver.policy': policy, 'bad.json': '{ not json', 'ok.json': '{}' });
+    // A file that is not JSON is a malformed record, as in a batch (exit 1), named by the file.
     const notJson = await run(['eval', 'demo.silver', '--data', 'bad.json', '--as-of', '2023-10-01'], dir);
-    expect(notJson.code).toBe(2);
-    expect(notJson.err).toMatch(/^bylaw eval: data file bad.json is not JSON/);
+    expect(notJson.code).toBe(1);
+    expect(notJson.out).toMatch(/^bad.json: element 1 is not JSON/);
     const missing = await run(['eval', 'demo.silver', '--data', 'nope.json', '--as-of', '2023-10-01'], dir);
     expect(missing.err).toBe('bylaw eval: cannot read data file nope.json: no such file or folder (ENOENT)');
     const unknownId = await run(['eval', 'demo.gold', '--data', 'ok.json', '--as-of', '2023-10-01'], dir);

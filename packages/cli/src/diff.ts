@@ -162,7 +162,24 @@ function gitRoot(cwd: string): string {
   return git(['rev-parse', '--show-toplevel'], cwd).trim();
 }
 
-function revision(root: string, rev: string): Source {
+/**
+ * A revision named on the command line, checked: it never reaches git as an option
+ * (`HEAD~1..--output=/x` would make git write that file), and it must name a commit.
+ * Every git command that takes one also gets `--end-of-options` before it.
+ */
+function checkedRevision(root: string, rev: string): string {
+  if (rev.startsWith('-')) throw new Trouble(`${JSON.stringify(rev)} is not a revision (a revision never starts with '-')`);
+  try {
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') throw new Trouble('git is not installed (needed for path@REV and revision ranges)');
+    throw new Trouble(`no commit ${JSON.stringify(rev)} in this repository`);
+  }
+  return rev;
+}
+
+function revision(root: string, given: string): Source {
+  const rev = checkedRevision(root, given);
   const cache = new Map<string, string | undefined>();
   return {
     label: rev,
@@ -170,7 +187,7 @@ function revision(root: string, rev: string): Source {
       if (cache.has(path)) return cache.get(path);
       let text: string | undefined;
       try {
-        text = execFileSync('git', ['show', `${rev}:${path}`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+        text = execFileSync('git', ['show', '--end-of-options', `${rev}:${path}`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
       } catch (e) {
         if ((e as { code?: string }).code === 'ENOENT') throw new Trouble('git is not installed');
         text = undefined;
@@ -179,7 +196,7 @@ function revision(root: string, rev: string): Source {
       return text;
     },
     list(dir) {
-      return git(['ls-tree', '-r', '--name-only', rev, '--', dir === '.' ? '.' : dir], root)
+      return git(['ls-tree', '-r', '--name-only', '--end-of-options', rev, '--', dir === '.' ? '.' : dir], root)
         .split('\n')
         .filter((p) => p.endsWith('.policy'));
     },
@@ -402,8 +419,10 @@ async function range(spec: string, paths: readonly string[], opts: Common): Prom
   const from = r1 || 'HEAD';
   const to = r2 || 'HEAD';
   const root = gitRoot(process.cwd());
+  checkedRevision(root, from);
+  checkedRevision(root, to);
   const rel = paths.map((p) => relative(root, resolve(p)).split(sep).join('/') || '.');
-  const changed = git(['diff', '--name-only', '--no-renames', from, to, '--', ...(rel.length ? rel : ['.'])], root)
+  const changed = git(['diff', '--name-only', '--no-renames', '--end-of-options', from, to, '--', ...(rel.length ? rel : ['.'])], root)
     .split('\n')
     .filter((p) => p.endsWith('.policy'));
   const a = revision(root, from);

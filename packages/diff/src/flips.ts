@@ -7,7 +7,7 @@
  * The caller gives the lines (the CLI streams them from a file).
  */
 import type { CheckedPolicy } from '@bylaw/dsl';
-import type { Decision } from '@bylaw/runtime';
+import { subjectId, type Decision } from '@bylaw/runtime';
 import { defaultDiffLimits, type DiffLimits } from './limits.js';
 import type { FlipReport, Transition } from './model.js';
 import { responsible, type PolicyPair } from './witness.js';
@@ -62,7 +62,7 @@ export async function flipReport(pair: PolicyPair, lines: AsyncIterable<string>,
       if (malformedExamples.length < limits.maxMalformedExamples) malformedExamples.push(`line ${lineNo}`);
       continue;
     }
-    const id = 'id' in subject && (subject as { id: unknown }).id !== undefined && (subject as { id: unknown }).id !== null ? String((subject as { id: unknown }).id) : `line ${lineNo}`;
+    const id = subjectId(subject) ?? `line ${lineNo}`;
     const dOld = pair.old.evaluate(subject, evalOptions);
     const dNew = pair.new.evaluate(subject, evalOptions);
     const a = outcomeLabel(dOld);

@@ -53,6 +53,26 @@ export function plainRecord(obj: object): object {
   return copy;
 }
 
+/**
+ * The `id` of a data record as text, for naming it in reports (batch decision
+ * records, flips): a string as it is, a number or boolean as JSON writes it, any
+ * other value as its JSON text (`{"toString": 1}` → `{"toString":1}`); undefined
+ * when the record has no own `id` or it is null. Never throws, whatever the value
+ * (`String(value)` throws for an object whose `toString` is not a function).
+ */
+export function subjectId(record: unknown): string | undefined {
+  if (typeof record !== 'object' || record === null || !hasOwn.call(record, 'id')) return undefined;
+  const id = (record as { id: unknown }).id;
+  if (typeof id === 'string') return id;
+  if (id === null || id === undefined) return undefined;
+  if (typeof id === 'number' || typeof id === 'boolean' || typeof id === 'bigint') return String(id);
+  try {
+    return JSON.stringify(id) ?? Object.prototype.toString.call(id);
+  } catch {
+    return Object.prototype.toString.call(id);
+  }
+}
+
 /** A short description of a raw value for messages: `"4星" (a string)`. */
 export function describeRaw(raw: unknown): string {
   if (raw === null) return 'null';

@@ -23,4 +23,5 @@ export { display, formatNumber } from './explanation.js';
 export { compile, type CompiledPolicy, type CompileOptions, type EvaluateOptions, type ReferenceResolver } from './compile.js';
 export { PolicyRegistry, type LoadResult, type LoadOptions, type PolicyVersion } from './registry.js';
 export { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
+export { subjectId } from './convert.js';
 export type { Decision, PlainDecision, DecisionStamp, DataError, ExplanationNode, ComparisonTrace, Labelled, Truth, Outcome } from './decision.js';

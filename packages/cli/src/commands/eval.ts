@@ -1,7 +1,7 @@
 /** `bylaw eval <policy> --data FILE`: decide subjects, one by one with decision trees, or a batch. */
 import type { Command } from 'commander';
 import type { Context } from '../cli.js';
-import { CliError, EXIT_FAIL, EXIT_OK, reasonOf } from '../errors.js';
+import { CliError, EXIT_FAIL, EXIT_OK, EXIT_USAGE, reasonOf } from '../errors.js';
 import type { Io } from '../io.js';
 import { asOfOption, checkAsOf, choiceOption, countOption, today } from '../options.js';
 
@@ -18,6 +18,7 @@ export interface EvalFlags {
   readonly jobs?: number;
   readonly onMalformed: 'skip' | 'fail';
   readonly summary?: string;
+  readonly delimiter?: string;
 }
 
 /** What a data file holds. */
@@ -43,6 +44,7 @@ export function register(program: Command, context: Context): void {
     .addOption(countOption('--jobs <n>', 'batch: threads that decide (default: one per core)'))
     .addOption(choiceOption('--on-malformed <what>', 'batch: a line that is not a record is reported and skipped, or stops the run (exit 1)', ['skip', 'fail']).default('skip'))
     .option('--summary <file>', 'batch: write the summary as JSON')
+    .option('--delimiter <char>', "CSV: the cell delimiter, such as ';' or tab (default ',')")
     .addHelpText(
       'after',
       `
@@ -65,7 +67,7 @@ function dataFormatOf(path: string, given: DataFormat | undefined): DataFormat {
 
 /** Run `bylaw eval`; resolves to the exit code. */
 export async function evaluate(target: string, flags: EvalFlags, io: Io): Promise<number> {
-  const { existsSync, closeSync, openSync, statSync } = await import('node:fs');
+  const { existsSync } = await import('node:fs');
   const kind = dataFormatOf(flags.data, flags.dataFormat);
   // Decision records (--format ndjson|csv, the default for NDJSON and CSV data) make a batch; text and json give decisions.
   const batch = flags.format === 'ndjson' || flags.format === 'csv' || (flags.format === undefined && kind !== 'json');
@@ -82,7 +84,7 @@ export async function evaluate(target: string, flags: EvalFlags, io: Io): Promis
   const paths = [...(policyDir ? [policyDir] : []), ...(isFile ? [target] : [])];
   if (paths.length === 0) throw new CliError('no policies: pass --policies <dir> or a .policy file');
   // A batch's workers start now, loading their modules while this thread checks the policies.
-  let workers = batch && flags.data !== '-' ? startWorkers(jobs, flags.data) : undefined;
+  let workers = batch ? startWorkers(jobs, flags.data) : undefined;
   try {
     const registry = loadOrFail(paths, io);
     const id = knownPolicy(registry, isFile ? await policyIdOf(target) : target);
@@ -100,49 +102,41 @@ export async function evaluate(target: string, flags: EvalFlags, io: Io): Promis
       );
     }
     if (batch) {
-      if (flags.data === '-') throw new CliError('a batch from standard input is not supported yet: write it to a file');
-      // Say now if the data cannot be read (missing, a folder, no permission), not as an internal error later.
-      try {
-        if (statSync(flags.data).isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
-        closeSync(openSync(flags.data, 'r'));
-      } catch (e) {
-        throw new CliError(`cannot read data file ${flags.data}: ${reasonOf(e)}`);
-      }
-      if (flags.out !== undefined) {
-        try {
-          closeSync(openSync(flags.out, 'w'));
-        } catch (e) {
-          throw new CliError(`cannot write --out ${flags.out}: ${reasonOf(e)}`);
-        }
-      }
+      const delimiter = flags.delimiter === undefined ? ',' : (await import('../batch-read.js')).delimiterOf(flags.delimiter);
+      const { checkOutputs } = await import('../output.js');
+      // Never write over an input: the data, the params, a policy file.
+      const { resolve } = await import('node:path');
+      const policyFiles = registry.ids().flatMap((p) => registry.versions(p).map((v) => v.policy.checked.file));
+      checkOutputs(
+        [
+          { flag: '--out', path: flags.out },
+          { flag: '--summary', path: flags.summary },
+        ],
+        [flags.data, ...(flags.params ? [flags.params] : []), ...policyFiles.map((f) => resolve(f)), ...paths.filter((p) => p.endsWith('.policy'))],
+      );
       const { runBatch } = await import('../batch.js');
       const handed = workers;
       workers = undefined; // runBatch closes them
-      const { summary, failedAt, seconds } = await runBatch(
+      const result = await runBatch(
         {
           workers: handed,
           job: { policyId: id, asOf, params: paramsObject, input: kind },
           registry,
           dataPath: flags.data,
+          delimiter,
           output: flags.format === 'csv' ? 'csv' : 'ndjson',
           outPath: flags.out,
           jobs,
           onMalformed: flags.onMalformed,
-          progress: Boolean(process.stderr.isTTY),
+          // Never over decisions written to the same terminal.
+          progress: Boolean(process.stderr.isTTY) && (flags.out !== undefined || !process.stdout.isTTY),
         },
         io.err,
       );
-      const { formatNumber } = await import('@bylaw/runtime');
-      if (failedAt) io.err(`bylaw eval: stopped at ${failedAt.malformed} (--on-malformed fail)`);
-      for (const line of summary.render()) io.err(line);
-      io.err(`${seconds.toFixed(1)} s, ${formatNumber(Math.round(summary.lines / Math.max(seconds, 1e-9)))} records/s on ${jobs} thread${jobs === 1 ? '' : 's'}`);
-      if (flags.summary) {
-        const { writeFileSync } = await import('node:fs');
-        writeFileSync(flags.summary, JSON.stringify({ ...summary.toJSON(), seconds }, null, 2) + '\n');
-      }
-      return failedAt ? EXIT_FAIL : EXIT_OK;
+      return await reportBatch(result, flags, jobs, io);
     }
-    const subjects = await readSubjects(flags.data, kind);
+    const subjects = await readSubjects(flags.data, kind === 'csv' ? 'json' : kind);
+    if (subjects.length === 0) io.err(`bylaw eval: no subject in ${flags.data === '-' ? 'standard input' : flags.data}`);
     const options = { asOf, ...(paramsObject ? { params: paramsObject } : {}), explain: flags.format !== 'json' || flags.explain };
     const decisions = subjects.map((s) => (s.error ? { id: s.id, error: s.error } : { id: s.id, decision: registry.evaluate(id, s.subject, options) }));
     if (flags.format === 'json') {
@@ -156,6 +150,44 @@ export async function evaluate(target: string, flags: EvalFlags, io: Io): Promis
     // Workers started early for a batch that did not run (bad policies, a bad id, …).
     await workers?.close();
   }
+}
+
+/** Say how a batch ended (summary, why it stopped, where its records are), write --summary; the exit code. */
+async function reportBatch(result: import('../batch.js').BatchResult, flags: EvalFlags, jobs: number, io: Io): Promise<number> {
+  const { formatNumber } = await import('@bylaw/runtime');
+  const { summary, stopped, partial, seconds } = result;
+  for (const w of result.warnings) io.err(`bylaw eval: warning: ${w}`);
+  let code = summary.malformed > 0 ? EXIT_FAIL : EXIT_OK;
+  let why: string | undefined;
+  if (stopped?.kind === 'malformed') {
+    io.err(`bylaw eval: stopped at ${stopped.at.malformed} (--on-malformed fail)`);
+    why = 'a malformed record (--on-malformed fail)';
+    code = EXIT_FAIL;
+  } else if (stopped?.kind === 'interrupted') {
+    why = `interrupted (${stopped.signal})`;
+    code = stopped.signal === 'SIGINT' ? 130 : 143;
+  } else if (stopped?.kind === 'write') {
+    why = stopped.message;
+    code = EXIT_USAGE;
+  }
+  if (stopped && stopped.kind !== 'malformed') {
+    const kept = partial ? `the records written so far are in ${partial}` : 'no record was kept';
+    io.err(`bylaw eval: ${why}: ${kept}${flags.out ? `; ${flags.out} is unchanged` : ''}`);
+  }
+  for (const line of summary.render()) io.err(line);
+  io.err(`${seconds.toFixed(1)} s, ${formatNumber(Math.round(summary.lines / Math.max(seconds, 1e-9)))} records/s on ${jobs} thread${jobs === 1 ? '' : 's'}${stopped && stopped.kind !== 'malformed' ? ' (partial)' : ''}`);
+  if (flags.summary) {
+    const { writeAtomically, OutputError } = await import('../output.js');
+    const json = { complete: stopped === undefined, ...(why ? { stopped: why } : {}), ...summary.toJSON(), seconds };
+    try {
+      writeAtomically(flags.summary, JSON.stringify(json, null, 2) + '\n', '--summary');
+    } catch (e) {
+      if (!(e instanceof OutputError) && !(e instanceof CliError)) throw e;
+      io.err(`bylaw eval: ${e.message}`);
+      return code === EXIT_OK || code === EXIT_FAIL ? EXIT_USAGE : code;
+    }
+  }
+  return code;
 }
 
 /** The id in a policy file's header. */
@@ -172,34 +204,37 @@ async function policyIdOf(file: string): Promise<string> {
   return m[1]!;
 }
 
-/** Subjects of a JSON file (one object or an array) or an NDJSON file, or of standard input (`-`). */
-async function readSubjects(path: string, kind: DataFormat): Promise<{ id: string; subject: unknown; error?: string }[]> {
-  const { readJson, readText } = await import('../load.js');
-  const file = path === '-' ? 0 : path;
-  if (kind === 'ndjson') {
-    const out: { id: string; subject: unknown; error?: string }[] = [];
-    readText(file, 'data file')
-      .split(/\r?\n/)
-      .forEach((line, i) => {
-        if (line.trim() === '') return;
-        try {
-          const subject: unknown = JSON.parse(line);
-          out.push({ id: subjectId(subject, `line ${i + 1}`), subject });
-        } catch (e) {
-          out.push({ id: `line ${i + 1}`, subject: undefined, error: `line ${i + 1} is not JSON: ${(e as Error).message}` });
-        }
+/**
+ * Subjects of a JSON file (one object or an array) or an NDJSON file, or of standard input
+ * (`-`), read as a batch reads them (batch-read.ts), so that both paths find the same records
+ * and the same malformed ones (a trailing comma, an element that is not JSON, an array not
+ * closed) with the same messages.
+ */
+async function readSubjects(path: string, kind: 'json' | 'ndjson'): Promise<{ id: string; subject?: unknown; error?: string }[]> {
+  const { ByteSource, JsonArrayReader, NdjsonReader } = await import('../batch-read.js');
+  const { readRecord } = await import('../batch-core.js');
+  const { subjectId } = await import('@bylaw/runtime');
+  const source = new ByteSource(path);
+  const reader = kind === 'json' ? new JsonArrayReader(source) : new NdjsonReader(source);
+  const job = { input: kind } as const;
+  const out: { id: string; subject?: unknown; error?: string }[] = [];
+  try {
+    for (let segment = reader.next(); segment; segment = reader.next()) {
+      const lines = Buffer.from(segment.bytes.buffer, segment.bytes.byteOffset, segment.bytes.byteLength).toString('utf8').split('\n');
+      lines.forEach((text, i) => {
+        const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
+        if (raw.trim() === '') return;
+        const r = readRecord(job, undefined, raw, segment.firstLine + i);
+        const fallback = kind === 'ndjson' ? `line ${r.line}` : reader instanceof JsonArrayReader && reader.isArray ? `#${r.line}` : path === '-' ? '(standard input)' : path;
+        out.push(typeof r.subject === 'string' ? { id: fallback, error: r.subject } : { id: subjectId(r.subject) ?? fallback, subject: r.subject });
       });
-    return out;
+    }
+    const problem = reader.problem;
+    if (problem) out.push({ id: `#${problem.line}`, error: problem.message });
+  } finally {
+    reader.close();
   }
-  const data = readJson(file, 'data file');
-  const list = Array.isArray(data) ? data : [data];
-  return list.map((subject, i) => ({ id: subjectId(subject, Array.isArray(data) ? `#${i + 1}` : path), subject }));
+  return out;
 }
 
-function subjectId(subject: unknown, fallback: string): string {
-  if (typeof subject === 'object' && subject !== null && 'id' in subject) {
-    const id = (subject as { id: unknown }).id;
-    if (typeof id === 'string' || typeof id === 'number') return String(id);
-  }
-  return fallback;
-}
+
