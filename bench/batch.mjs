@@ -3,8 +3,10 @@
 //
 //   npm run setup && node bench/batch.mjs            # 1,000,000 merchants (~300 MB of disk in /tmp)
 //   node bench/batch.mjs --n 200000 --runs 1         # quicker
+//   node bench/batch.mjs --baseline /path/to/other/checkout   # and another build, side by side in the same run
 //
-// Prints both throughputs and their ratio. The generated file is deleted at the end.
+// Prints both throughputs and their ratio, then the same merchants as CSV (cells with
+// JSON lists). The generated files are deleted at the end.
 import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -16,12 +18,15 @@ import { Worker } from 'node:worker_threads';
 import { generateMerchants } from './merchants.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values: args } = parseArgs({ options: { n: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } });
+const { values: args } = parseArgs({ options: { n: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' }, baseline: { type: 'string' } } });
 const N = Number(args.n);
 /** Each figure is the median of this many runs (the machine's other work moves single runs by ±10%). */
 const RUNS = Number(args.runs);
 const dir = mkdtempSync(join(tmpdir(), 'bylaw-batch-'));
 const file = join(dir, 'merchants.ndjson');
+const csvFile = join(dir, 'merchants.csv');
+/** The builds measured: this checkout's, and the baseline's when given. */
+const builds = [['this build', join(here, '..')], ...(args.baseline ? [['baseline', args.baseline]] : [])];
 
 async function writeFile() {
   const out = createWriteStream(file);
@@ -30,6 +35,25 @@ async function writeFile() {
     const ms = generateMerchants(Math.min(chunk, N - start), 7 + start);
     let text = '';
     for (let i = 0; i < ms.length; i++) text += JSON.stringify({ id: `m${start + i}`, ...ms[i] }) + '\n';
+    if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+}
+
+/** The same merchants as CSV: one column per field, lists as JSON cells. */
+async function writeCsv() {
+  const out = createWriteStream(csvFile);
+  const columns = ['id', ...Object.keys(generateMerchants(1, 7)[0])];
+  out.write(columns.join(',') + '\n');
+  const cell = (v) => {
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const chunk = 50_000;
+  for (let start = 0; start < N; start += chunk) {
+    const ms = generateMerchants(Math.min(chunk, N - start), 7 + start);
+    let text = '';
+    for (let i = 0; i < ms.length; i++) text += columns.map((c) => cell(c === 'id' ? `m${start + i}` : ms[i][c])).join(',') + '\n';
     if (!out.write(text)) await new Promise((r) => out.once('drain', r));
   }
   await new Promise((r) => out.end(r));
@@ -88,11 +112,11 @@ async function bareParseParallel(workers) {
   return { n: counts.reduce((a, b) => a + b, 0), seconds: (performance.now() - t) / 1000 };
 }
 
-function bylawEval(jobs) {
+function bylawEval(jobs, checkout = join(here, '..'), data = file) {
   const t = performance.now();
   const r = spawnSync(
     process.execPath,
-    [join(here, '../packages/cli/dist/main.js'), 'eval', 'bench.admission', '--policies', join(here, 'harness'), '--data', file, '--as-of', '2024-01-01', '--out', join(dir, 'decisions.ndjson'), '--jobs', String(jobs), '--summary', join(dir, 'summary.json')],
+    [join(checkout, 'packages/cli/dist/main.js'), 'eval', 'bench.admission', '--policies', join(here, 'harness'), '--data', data, '--as-of', '2024-01-01', '--out', join(dir, 'decisions.ndjson'), '--jobs', String(jobs), '--summary', join(dir, 'summary.json')],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(r.stderr);
@@ -118,10 +142,24 @@ const bareP = await median(() => bareParseParallel(cores));
 console.log(`bare JSON.parse, ${cores} threads:           ${fmt(bareP.n / bareP.seconds)} lines/s (${bareP.all} s)`);
 const bestBare = Math.max(bare.n / bare.seconds, bareP.n / bareP.seconds);
 let best = 0;
+/** Each build's median for an input and a job count, the builds taking turns run by run. */
+async function sideBySide(data, jobs) {
+  const times = builds.map(() => []);
+  for (let i = 0; i < RUNS; i++) for (const [b, [, checkout]] of builds.entries()) times[b].push(bylawEval(jobs, checkout, data).seconds);
+  return times.map((ts) => {
+    const sorted = [...ts].sort((a, b) => a - b);
+    return { seconds: sorted[Math.floor(sorted.length / 2)], all: ts.map((x) => x.toFixed(2)).join(', ') };
+  });
+}
 for (const jobs of [...new Set([1, cores])]) {
-  const run = await median(async () => bylawEval(jobs));
-  best = Math.max(best, N / run.seconds);
-  console.log(`bylaw eval --jobs ${jobs} (whole command): ${fmt(N / run.seconds)} records/s (${run.all} s)`);
+  const runs = await sideBySide(file, jobs);
+  best = Math.max(best, N / runs[0].seconds);
+  runs.forEach((run, b) => console.log(`bylaw eval --jobs ${jobs} (whole command, ${builds[b][0]}): ${fmt(N / run.seconds)} records/s (${run.all} s)`));
 }
 console.log(`best bylaw eval / best bare parse on these cores: ${(best / bestBare).toFixed(2)} (target ≥ 0.7)`);
+await writeCsv();
+for (const jobs of [...new Set([1, cores])]) {
+  const runs = await sideBySide(csvFile, jobs);
+  runs.forEach((run, b) => console.log(`bylaw eval of the same as CSV --jobs ${jobs} (${builds[b][0]}): ${fmt(N / run.seconds)} records/s (${run.all} s)`));
+}
 rmSync(dir, { recursive: true, force: true });

@@ -161,4 +161,42 @@ describe.skipIf(!hasGit)('bylaw diff with git', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toBe('bylaw diff: no commit "no-such-branch" in this repository\n');
   });
+
+  it('as a diff driver: the text diff too, so that a comment or wording edit is never hidden', () => {
+    writeFileSync(join(repo, '.gitattributes'), '*.policy diff=bylaw\n');
+    git('config', 'diff.bylaw.command', wrapper);
+    const file = join(repo, 'policies', 'demo', '2024-01-01.policy');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('decide {', '// 银牌门槛见第三条\ndecide {').replace('"普通商家"', '"普通商户"'));
+    try {
+      const out = git('diff');
+      expect(out).toContain('diff --git a/policies/demo/2024-01-01.policy b/policies/demo/2024-01-01.policy');
+      expect(out).toContain('+// 银牌门槛见第三条');
+      expect(out).toContain('-  default tier base "普通商家"');
+      expect(out).toContain('+  default tier base "普通商户"');
+      expect(out).not.toContain('git-blob-');
+      expect(out).toContain('No change in meaning');
+    } finally {
+      git('checkout', '--', '.');
+    }
+  });
+
+  it('as a diff driver: each revision with its own imports (git diff A B, git log -p)', () => {
+    writeFileSync(join(repo, '.gitattributes'), '*.policy diff=bylaw\n');
+    git('config', 'diff.bylaw.command', wrapper);
+    // One commit adds a field to the imported types and a rule that uses it.
+    writeFileSync(join(repo, 'policies', 'demo', 'types.policy'), types.replace('gmv: number "近一年GMV"', 'gmv: number "近一年GMV"\n  rating?: number "评分"'));
+    writeFileSync(join(repo, 'policies', 'demo', '2024-01-01.policy'), policy('2024-01-01', '2024-01-01', '1000万').replace('decide {', 'decide {\n  exclude low_rating "低分": merchant.rating < 3'));
+    git('commit', '-q', '-am', 'exclusion by rating');
+    try {
+      for (const out of [git('diff', 'HEAD~1', 'HEAD'), git('log', '-p', '--ext-diff', '-1')]) {
+        // The old side is read with the old types: the field is new.
+        expect(out).toContain('+ field merchant.rating');
+        expect(out).not.toContain('cannot compare');
+        expect(out).not.toContain('not found');
+      }
+    } finally {
+      git('reset', '-q', '--hard', 'HEAD~1');
+    }
+  });
 });

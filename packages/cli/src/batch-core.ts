@@ -207,29 +207,33 @@ function cellValue(cell: string, read: CellReading): unknown {
 
 /**
  * A CSV row as a record: `a.b` columns nest, empty cells are absent, each cell read by its
- * field's declared type (see {@link planColumns}). Every field is an own property, defined
- * (never assigned) on objects made here: a column named `__proto__`, `constructor.prototype.x`
+ * field's declared type (see {@link planColumns}). Every field is an own property of an object
+ * made here, as `JSON.parse` makes them: a column named `__proto__`, `constructor.prototype.x`
  * or `hasOwnProperty.call` is a field like any other, never a write to a prototype or a
- * built-in — as `JSON.parse` makes them.
+ * built-in (nested objects are looked up as own properties only; `__proto__`, the one
+ * inherited setter, is defined rather than assigned).
  */
 export function csvRecord(cells: readonly string[], plan: ColumnPlan): Record<string, unknown> {
   const record: Record<string, unknown> = {};
-  plan.forEach(({ path, read }, i) => {
+  for (let i = 0; i < plan.length; i++) {
     const cell = cells[i]!;
-    if (cell === '') return;
+    if (cell === '') continue;
+    const { path, read } = plan[i]!;
     let target = record;
     for (let k = 0; k < path.length - 1; k++) {
       const key = path[k]!;
-      if (!Object.hasOwn(target, key)) defineField(target, key, {});
+      if (!Object.hasOwn(target, key)) setField(target, key, {});
       target = target[key] as Record<string, unknown>;
     }
-    defineField(target, path.at(-1)!, cellValue(cell, read));
-  });
+    setField(target, path[path.length - 1]!, cellValue(cell, read));
+  }
   return record;
 }
 
-function defineField(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+/** An own field of an object made here (assigned: fast; `__proto__` defined: never the prototype). */
+function setField(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 const csvColumns = ['line', 'id', 'outcome', 'tier', 'vetoed_by', 'unknown', 'data_errors', 'malformed'] as const;

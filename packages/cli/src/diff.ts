@@ -16,12 +16,12 @@
  * driver it always exits 0 (git stops at a failing external diff).
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, readdirSync, statSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { posix, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { check, parse, type CheckedPolicy, type SourceHost } from '@bylaw/dsl';
 import { PolicyRegistry, type ReferenceResolver } from '@bylaw/runtime';
-import { readSource } from '@bylaw/runtime/node';
+import { readSource, walkFiles } from '@bylaw/runtime/node';
 import {
   compilePair,
   diffPolicies,
@@ -121,29 +121,9 @@ function workingTree(base: string): Source {
       return r.text;
     },
     list(dir) {
-      const out: string[] = [];
-      const visit = (d: string) => {
-        let entries: string[];
-        try {
-          entries = readdirSync(resolve(base, d)).sort();
-        } catch {
-          return;
-        }
-        for (const name of entries) {
-          if (name.startsWith('.') || name === 'node_modules') continue;
-          const p = d === '.' ? name : `${d}/${name}`;
-          let st;
-          try {
-            st = statSync(resolve(base, p));
-          } catch {
-            continue;
-          }
-          if (st.isDirectory()) visit(p);
-          else if (name.endsWith('.policy')) out.push(p);
-        }
-      };
-      visit(dir);
-      return out;
+      // As every command walks folders (walkFiles): name order, .gitignore honoured, loop-safe.
+      const root = resolve(base);
+      return walkFiles([resolve(base, dir)], { extensions: ['.policy'] }).files.map((f) => relative(root, f).split(sep).join('/'));
     },
   };
 }
@@ -472,57 +452,150 @@ async function range(spec: string, paths: readonly string[], opts: Common): Prom
 /**
  * git runs `diff.bylaw.command` with: path old-file old-hex old-mode new-file
  * new-hex new-mode (old-file or new-file is /dev/null for an added or deleted
- * file). The temporary files have no folder of their own, so imports are read
- * relative to `path` in the working tree. Always exit 0: git stops at a
+ * file). The driver prints git's own line diff of the file (so that a comment
+ * or a wording edit is always seen), then what changed in meaning. Each side's
+ * imports (and the policies it refers to) are read from that side's revision,
+ * found by its blob (see {@link sourceOfBlob}). Always exit 0: git stops at a
  * failing external diff.
  */
 async function gitDriver(args: readonly string[], opts: Common): Promise<number> {
   if (args.length < 7) throw new Trouble(`--git-driver expects 7 arguments from git (path old-file old-hex old-mode new-file new-hex new-mode), not ${args.length}`);
-  const [path, oldFile, , , newFile] = args as [string, string, string, string, string];
+  const [path, oldFile, oldHex, oldMode, newFile, newHex, newMode] = args as [string, string, string, string, string, string, string];
   const rel = path.split(sep).join('/');
-  const tree = workingTree(process.cwd());
-  const read = (f: string) => (f === '/dev/null' ? undefined : readFileSync(f, 'utf8'));
-  let oldText = read(oldFile);
-  const newText = read(newFile);
-  let oldShown = `${rel} (old)`;
-  let oldPath = rel;
+  textDiff(rel, oldFile, oldHex, oldMode, newFile, newHex, newMode, opts.io);
+  const say = (line: string) => opts.io.out(`\nbylaw diff: ${line}`);
   try {
+    const root = gitRoot(process.cwd());
+    // A working-tree file is given by its path, relative to where git runs us (the top level, or here).
+    const read = (f: string) => (f === '/dev/null' ? undefined : readFileSync(existsSync(f) ? f : join(root, f), 'utf8'));
+    const newSource = sourceOfBlob(root, rel, newHex);
+    let oldSource = sourceOfBlob(root, rel, oldHex);
+    let oldText = read(oldFile);
+    const newText = read(newFile);
+    let oldShown = `${rel}${oldSource.source.label ? `@${oldSource.source.label}` : ''} (old)`;
+    let oldPath = rel;
     if (oldText === undefined && newText !== undefined) {
       const h = headerOf(rel, newText);
-      const prev = h ? predecessor(tree, h, rel) : undefined;
+      const prev = h ? predecessor(newSource.source, h, rel) : undefined;
       if (!prev) {
-        opts.io.out(`bylaw diff: new file ${rel}${h ? ` (policy ${h.id}, no earlier version in the working tree)` : ''}`);
+        say(`new file ${rel}${h ? ` (policy ${h.id}, no earlier version beside it)` : ''}`);
         return EXIT_SAME;
       }
-      oldText = tree.read(prev);
+      oldSource = newSource;
+      oldText = newSource.source.read(prev);
       oldShown = `${prev} (previous version)`;
       oldPath = prev;
     }
     if (newText === undefined) {
-      opts.io.out(`bylaw diff: ${rel} deleted`);
+      say(`${rel} deleted`);
       return EXIT_SAME;
     }
     if (isLibrary(rel, newText)) {
-      opts.io.out(`bylaw diff: ${rel} is a library (no policy header); the policies that import it: ${importers(tree, rel).join(', ') || 'none'}`);
-      plainDiff(oldFile, newFile, opts.io);
+      say(`${rel} is a library (no policy header); the policies that import it: ${importers(newSource.source, rel).join(', ') || 'none'}`);
       return EXIT_SAME;
     }
-    const diff = await compare({ source: tree, path: oldPath, shown: oldShown, text: oldText! }, { source: tree, path: rel, shown: rel, text: newText }, opts);
-    emit([diff], opts.format, opts.io);
+    for (const side of [oldSource, newSource]) if (side.note) say(side.note);
+    const d = await compare(
+      { source: oldSource.source, path: oldPath, shown: oldShown, text: oldText! },
+      { source: newSource.source, path: rel, shown: `${rel}${newSource.source.label ? `@${newSource.source.label}` : ''}`, text: newText },
+      opts,
+    );
+    opts.io.out('');
+    emit([d], opts.format, opts.io);
   } catch (e) {
     if (!(e instanceof Trouble)) throw e;
-    opts.io.out(`bylaw diff: cannot compare ${rel} by meaning: ${e.message}`);
-    plainDiff(oldFile, newFile, opts.io);
+    say(`cannot compare ${rel} by meaning: ${e.message}`);
   }
   return EXIT_SAME;
 }
 
-/** Fall back to git's own line diff (without external drivers, so this never recurses). */
-function plainDiff(a: string, b: string, io: DiffIo): void {
+/**
+ * Where one side of a git diff lives, found from its blob id: the working tree (git
+ * gives the zero id for it), the index, HEAD, or the latest commit (of the last
+ * {@link BLOB_SEARCH_COMMITS} that touched the path) whose file is that blob; else
+ * the working tree, with a note.
+ */
+function sourceOfBlob(root: string, path: string, hex: string): { source: Source; note?: string } {
+  if (/^0+$/.test(hex) || hex === '.') return { source: workingTree(root) };
+  const blobAt = (spec: string) => {
+    try {
+      return execFileSync('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', spec], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const matches = (id: string | undefined) => id !== undefined && id.startsWith(hex);
+  if (matches(blobAt(`HEAD:${path}`))) return { source: revision(root, 'HEAD') };
+  if (matches(blobAt(`:${path}`))) return { source: indexSource(root) };
   try {
-    execFileSync('git', ['diff', '--no-index', '--no-ext-diff', '--', a, b], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    const out = (e as { stdout?: string }).stdout;
-    if (out) io.out(out.trimEnd());
+    const log = git(['log', '--all', '--no-renames', '--raw', '--no-abbrev', '--format=commit %H', `-n${BLOB_SEARCH_COMMITS}`, '--', path], root);
+    let commit: string | undefined;
+    for (const line of log.split('\n')) {
+      if (line.startsWith('commit ')) commit = line.slice(7);
+      else if (commit && line.startsWith(':')) {
+        const [, , , after] = line.split(/\s+/);
+        if (after && after.startsWith(hex)) return { source: revision(root, commit.slice(0, 12)) };
+      }
+    }
+  } catch {
+    // Fall through to the working tree.
   }
+  return { source: workingTree(root), note: `the revision of ${path} (blob ${hex.slice(0, 12)}) was not found: its imports are read from the working tree` };
+}
+
+/** How many commits that touched a file are searched for the revision of one of its blobs. */
+const BLOB_SEARCH_COMMITS = 500;
+
+/** Files as the index (the staging area) has them. */
+function indexSource(root: string): Source {
+  const cache = new Map<string, string | undefined>();
+  return {
+    label: 'index',
+    read(path) {
+      if (!cache.has(path)) {
+        let text: string | undefined;
+        try {
+          text = execFileSync('git', ['show', '--end-of-options', `:${path}`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+        } catch {
+          text = undefined;
+        }
+        cache.set(path, text);
+      }
+      return cache.get(path);
+    },
+    list(dir) {
+      return git(['ls-files', '--', dir === '.' ? '.' : dir], root)
+        .split('\n')
+        .filter((p) => p.endsWith('.policy'));
+    },
+  };
+}
+
+/**
+ * git's own line diff of the two files (without external drivers, so this never
+ * recurses), under the file's own name rather than git's temporary ones.
+ */
+function textDiff(path: string, oldFile: string, oldHex: string, oldMode: string, newFile: string, newHex: string, newMode: string, io: DiffIo): void {
+  let out = '';
+  try {
+    execFileSync('git', ['diff', '--no-index', '--no-ext-diff', '--no-color', '--', oldFile, newFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+  } catch (e) {
+    out = (e as { stdout?: string }).stdout ?? '';
+  }
+  const lines = out.split('\n');
+  const hunks = lines.findIndex((l) => l.startsWith('@@') || l.startsWith('Binary files'));
+  const short = (hex: string) => (/^0+$/.test(hex) || hex === '.' ? '0000000' : hex.slice(0, 7));
+  const mode = oldMode === newMode ? ` ${newMode}` : '';
+  io.out(
+    [
+      `diff --git a/${path} b/${path}`,
+      ...(oldFile === '/dev/null' ? [`new file mode ${newMode}`] : newFile === '/dev/null' ? [`deleted file mode ${oldMode}`] : oldMode !== newMode ? [`old mode ${oldMode}`, `new mode ${newMode}`] : []),
+      `index ${short(oldHex)}..${short(newHex)}${mode}`,
+      `--- ${oldFile === '/dev/null' ? '/dev/null' : `a/${path}`}`,
+      `+++ ${newFile === '/dev/null' ? '/dev/null' : `b/${path}`}`,
+      ...(hunks < 0 ? [] : lines.slice(hunks)),
+    ]
+      .join('\n')
+      .trimEnd(),
+  );
 }

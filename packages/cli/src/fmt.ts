@@ -7,13 +7,12 @@
  * example its `printWidth`). A file that does not parse is reported with its
  * diagnostics and left untouched, as is a file that is not valid UTF-8.
  */
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import * as prettier from 'prettier';
 import plugin from 'prettier-plugin-bylaw';
 import type { Diagnostic } from '@bylaw/dsl';
-import { readSource } from '@bylaw/runtime/node';
-import { EXIT_FAIL, EXIT_OK } from './errors.js';
+import { readSource, walkFiles } from '@bylaw/runtime/node';
+import { EXIT_FAIL, EXIT_OK, reasonOf } from './errors.js';
 import type { Io } from './io.js';
 import { defaultPaths, mustExist } from './load.js';
 import { renderDiagnostics } from './render.js';
@@ -21,18 +20,6 @@ import { renderDiagnostics } from './render.js';
 /** The flags of `bylaw fmt`. */
 export interface FmtFlags {
   readonly check: boolean;
-}
-
-/** The `.policy` files under the paths, sorted; a file named explicitly is taken whatever its extension. */
-function policyFiles(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  const visit = (p: string, explicit: boolean) => {
-    if (statSync(p).isDirectory()) {
-      for (const name of readdirSync(p).sort()) if (!name.startsWith('.') && name !== 'node_modules') visit(join(p, name), false);
-    } else if (explicit || p.endsWith('.policy')) out.push(p);
-  };
-  for (const p of paths) visit(p, true);
-  return [...new Set(out)];
 }
 
 /** The diagnostics a parse failure carries (`BylawSyntaxError.diagnostics`), if it is one. */
@@ -50,9 +37,17 @@ export async function fmt(given: readonly string[], values: FmtFlags, io: Io): P
   const paths = defaultPaths(given);
   mustExist(paths);
 
-  const files = policyFiles(paths);
-  const changed: string[] = [];
+  // The files Prettier would format: the walk skips what .gitignore and .prettierignore say in
+  // every folder, and Prettier itself what its own rules say (its ignore files in this folder).
+  const walked = walkFiles(paths, { extensions: ['.policy'], ignoreFiles: ['.gitignore', '.prettierignore'] });
   const broken: string[] = [];
+  for (const p of walked.problems) {
+    broken.push(p.path);
+    io.err(`${p.path}: cannot read: ${p.code}`);
+  }
+  const files: string[] = [];
+  for (const file of walked.files) if (!(await prettier.getFileInfo(file, { ignorePath: ['.gitignore', '.prettierignore'] })).ignored) files.push(file);
+  const changed: string[] = [];
   for (const file of files) {
     // Read as the checker reads: invalid UTF-8 is refused (BYL1009), never decoded to U+FFFD
     // and written back, which would turn a file `check` refuses into one it accepts.
@@ -77,7 +72,13 @@ export async function fmt(given: readonly string[], values: FmtFlags, io: Io): P
     changed.push(file);
     if (values.check) io.out(file);
     else {
-      writeFileSync(file, formatted);
+      try {
+        writeFileSync(file, formatted);
+      } catch (e) {
+        broken.push(file);
+        io.err(`${file}: cannot write: ${reasonOf(e)}`);
+        continue;
+      }
       io.out(`formatted ${file}`);
     }
   }

@@ -2,8 +2,8 @@
  * Policy tests: example subjects with expected outcomes, written by policy
  * authors in `<policy>.test.yaml` files next to the policies they test.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { walkFiles } from '@bylaw/runtime/node';
 import { parse as parseYaml } from 'yaml';
 import type { Decision, ExplanationNode, PolicyRegistry, Truth } from '@bylaw/runtime';
 
@@ -199,15 +199,7 @@ export function coverage(results: readonly CaseResult[]): CoverageRow[] {
   return [...rows.values()];
 }
 
-/** The policy test files (`*.test.yaml`, `*.test.yml`) under the paths, in name order. */
-export function findTestFiles(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  const visit = (p: string) => {
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) if (!name.startsWith('.') && name !== 'node_modules') visit(join(p, name));
-    } else if (p.endsWith('.test.yaml') || p.endsWith('.test.yml')) out.push(p);
-  };
-  for (const p of paths) visit(p);
-  return out;
+/** The policy test files (`*.test.yaml`, `*.test.yml`) under the paths, walked as every command walks (walkFiles). */
+export function findTestFiles(paths: readonly string[]): { files: readonly string[]; problems: readonly { path: string; code: string }[] } {
+  return walkFiles(paths, { extensions: ['.test.yaml', '.test.yml'] });
 }

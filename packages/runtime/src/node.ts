@@ -13,10 +13,13 @@
  *
  * @module @bylaw/runtime/node
  */
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve, relative, isAbsolute } from 'node:path';
 import { diagnostic, type Diagnostic, type SourceHost, type SourceInput } from '@bylaw/dsl';
 import { PolicyRegistry, type LoadOptions, type LoadResult } from './registry.js';
+import { walkFiles } from './walk.js';
+
+export { walkFiles, type WalkOptions, type WalkProblem, type Walked } from './walk.js';
 
 /** Options for {@link loadPolicies}. */
 export interface NodeLoadOptions extends LoadOptions {
@@ -39,7 +42,8 @@ export const nodeHost: SourceHost = {
 };
 
 /**
- * Load every `.policy` file under the given files and folders, check them
+ * Load every `.policy` file under the given files and folders (walked by
+ * {@link walkFiles}: name order, `.gitignore` honoured, loop-safe), check them
  * together and build a registry. Unreadable files, symlink loops and
  * invalid UTF-8 are reported as diagnostics.
  */
@@ -48,47 +52,27 @@ export function loadPolicies(paths: readonly string[], options: NodeLoadOptions 
   const problems: Diagnostic[] = [];
   const badSources = new Map<string, string>();
   const inputs: SourceInput[] = [];
-  const seenReal = new Set<string>();
   const show = (p: string) => {
     const r = relative(cwd, p);
     return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
   };
-  const visit = (path: string, explicit: boolean) => {
-    let real: string;
-    let stat;
-    try {
-      real = realpathSync(path);
-      stat = statSync(real);
-    } catch (e) {
-      problems.push(diagnostic('BYL2011', show(path), { start: 0, end: 0 }, `cannot read ${show(path)}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {
-        hint: (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'a symbolic link points back at itself' : 'check that the path exists and is readable',
-      }));
-      return;
-    }
-    if (seenReal.has(real)) return; // a link back into a folder already visited (or a loop)
-    seenReal.add(real);
-    if (stat.isDirectory()) {
-      let entries: string[];
-      try {
-        entries = readdirSync(path).sort();
-      } catch (e) {
-        problems.push(diagnostic('BYL2011', show(path), { start: 0, end: 0 }, `cannot read folder ${show(path)}: ${(e as NodeJS.ErrnoException).code}`));
-        return;
-      }
-      for (const name of entries) {
-        if (name.startsWith('.') || name === 'node_modules') continue;
-        const child = join(path, name);
-        if (name.endsWith('.policy') || safeIsDirectory(child)) visit(child, false);
-      }
-      return;
-    }
-    if (!explicit && !path.endsWith('.policy')) return;
-    const decoded = readSource(resolve(path), show(path));
+  const walked = walkFiles(
+    paths.map((p) => resolve(cwd, p)),
+    { extensions: ['.policy'] },
+  );
+  for (const { path, code } of walked.problems) {
+    problems.push(
+      diagnostic('BYL2011', show(path), { start: 0, end: 0 }, `cannot read ${show(path)}: ${code}`, {
+        hint: code === 'ELOOP' ? 'a symbolic link points back at itself' : 'check that the path exists and is readable',
+      }),
+    );
+  }
+  for (const path of walked.files) {
+    const decoded = readSource(path, show(path));
     if (decoded.diagnostic) problems.push(decoded.diagnostic);
     if (decoded.lossy !== undefined) badSources.set(show(path), decoded.lossy);
     if (decoded.text !== undefined) inputs.push({ path: show(path), text: decoded.text });
-  };
-  for (const p of paths) visit(resolve(cwd, p), true);
+  }
   const host: SourceHost = {
     readFile: (p) => readSource(resolve(cwd, p), p).text,
     resolve: (from, spec) => show(join(dirname(resolve(cwd, from)), spec)),
@@ -102,14 +86,6 @@ export function loadPolicies(paths: readonly string[], options: NodeLoadOptions 
     files: result.files,
     sources: new Map([...result.sources, ...badSources]),
   };
-}
-
-function safeIsDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return true; // let visit() report it
-  }
 }
 
 /**

@@ -41,9 +41,10 @@ export async function runTests(paths: readonly string[], flags: TestFlags, io: I
   const policyPaths = flags.policies ? [flags.policies] : existsSync('policies') ? ['policies'] : given.map((p) => (p.endsWith('.yaml') || p.endsWith('.yml') ? dirname(p) : p));
   const registry = loadOrFail(policyPaths, io, EXIT_FAIL);
   const { findTestFiles, readTestFile, runTestFile } = await import('../policy-tests.js');
-  const files = findTestFiles(given);
+  const { files, problems: unreadable } = findTestFiles(given);
   const results: CaseResult[] = [];
-  let problems = 0;
+  let problems = unreadable.length;
+  for (const p of unreadable) io.err(`${p.path}: cannot read: ${p.code}`);
   for (const path of files) {
     const { file, problems: p } = readTestFile(path);
     for (const msg of p) io.err(io.errStyle.red('invalid test file: ') + msg);
