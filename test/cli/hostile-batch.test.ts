@@ -303,3 +303,29 @@ describe('item 20: CSV cells by the schema; batch and single-record paths agree'
     expect(bylaw([...common, '--data', 'data.ndjson', '--format', 'json'], dir).code).toBe(1);
   });
 });
+
+describe.skipIf(spawnSync('script', ['--version']).status !== 0)('the progress line on a terminal', () => {
+  const many = Array.from({ length: 400_000 }, (_, i) => (i % 50_000 === 7 ? 'broken' : `{"id":"s${i}","rating":${i % 6}}`)).join('\n') + '\n';
+  const dir = workspace({ 'policies/shop.policy': policy, 'shops.ndjson': many });
+  /** Run under a terminal (util-linux script), its screen output as written. */
+  const onTerminal = (args: string) => spawnSync('script', ['-qfc', `node ${JSON.stringify(cli)} ${common.join(' ')} ${args}`, '/dev/null'], { cwd: dir, encoding: 'utf8', timeout: 120_000 }).stdout;
+
+  it('steps aside for every warning, and its ETA counts records decided', () => {
+    const screen = onTerminal('--data shops.ndjson --out out.ndjson --jobs 2');
+    const progress = [...screen.matchAll(/\u001b\[2K\r([\d,]+ records · [\d,]+\/s · (\d+)% decided · ETA \d+s)/g)];
+    expect(progress.length).toBeGreaterThan(0);
+    // Each warning starts a line of its own: at the start, after a line end, or after the progress line was cleared.
+    for (const m of screen.matchAll(/skipped: line \d+/g)) {
+      const before = screen.slice(Math.max(0, m.index - 5), m.index);
+      expect(m.index === 0 || before.endsWith('\n') || before.endsWith('\u001b[2K\r'), JSON.stringify(before)).toBe(true);
+    }
+    const shares = progress.map((m) => Number(m[2]));
+    expect([...shares].sort((a, b) => a - b)).toEqual(shares);
+  });
+
+  it('is not drawn when the decisions go to the same terminal', () => {
+    const screen = onTerminal('--data shops.ndjson --jobs 2');
+    expect(screen).not.toMatch(/ records · [\d,]+\/s/);
+    expect(screen).toContain('{"line":1,"id":"s0"');
+  });
+});

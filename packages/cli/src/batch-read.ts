@@ -119,7 +119,11 @@ export class NdjsonReader implements Reader {
   /** Segment buffers back from deciding, to read into again. */
   private readonly spare: Buffer[] = [];
 
-  constructor(private readonly source: ByteSource) {
+  /** `segmentBytes`: the size of a segment's buffer (smaller in tests, to cut records across segments). */
+  constructor(
+    private readonly source: ByteSource,
+    private readonly segmentBytes = SEGMENT_BYTES,
+  ) {
     this.totalBytes = source.size;
   }
 
@@ -131,7 +135,7 @@ export class NdjsonReader implements Reader {
   next(countLines = true): Segment | undefined {
     for (;;) {
       if (this.ended && this.carry.length === 0) return undefined;
-      let buffer = this.spare.pop() ?? Buffer.allocUnsafe(SEGMENT_BYTES);
+      let buffer = this.spare.pop() ?? Buffer.allocUnsafe(this.segmentBytes);
       if (this.carry.length >= buffer.length) buffer = Buffer.allocUnsafe(this.carry.length * 2);
       buffer.set(this.carry, 0);
       let filled = this.carry.length;
@@ -176,7 +180,7 @@ export class NdjsonReader implements Reader {
   }
 
   recycle(bytes: Uint8Array): void {
-    if (bytes.buffer.byteLength === SEGMENT_BYTES && this.spare.length < 16) this.spare.push(Buffer.from(bytes.buffer as ArrayBuffer));
+    if (bytes.buffer.byteLength === this.segmentBytes && this.spare.length < 16) this.spare.push(Buffer.from(bytes.buffer as ArrayBuffer));
   }
 
   close(): void {
@@ -218,7 +222,7 @@ export class JsonArrayReader implements Reader {
   nextSeq = 0;
   readonly header = undefined;
   problem: { line: number; message: string } | undefined;
-  private readonly piece = Buffer.allocUnsafe(SEGMENT_BYTES);
+  private readonly piece: Buffer;
   /** Output lines being assembled; `boundary` is the end of the last whole one. */
   private out = Buffer.allocUnsafe(2 * SEGMENT_BYTES);
   private outLength = 0;
@@ -233,12 +237,17 @@ export class JsonArrayReader implements Reader {
   private inElement = false;
   private ended = false;
 
-  constructor(private readonly source: ByteSource) {
+  /** `pieceBytes`: how much is read at a time (and the size of a segment; smaller in tests). */
+  constructor(
+    private readonly source: ByteSource,
+    private readonly pieceBytes = SEGMENT_BYTES,
+  ) {
     this.totalBytes = source.size;
+    this.piece = Buffer.allocUnsafe(pieceBytes);
   }
 
   next(): Segment | undefined {
-    while (this.boundary < SEGMENT_BYTES && !this.ended) {
+    while (this.boundary < this.pieceBytes && !this.ended) {
       const n = this.source.read(this.piece, 0, this.piece.length);
       this.bytesDone += n;
       if (n === 0) this.finish();
@@ -551,19 +560,22 @@ export class CsvReader implements Reader {
   readonly header: readonly string[];
   /** A warning about the header (a delimiter that looks wrong). */
   readonly warning: string | undefined;
-  private readonly piece = Buffer.allocUnsafe(SEGMENT_BYTES);
+  private readonly piece: Buffer;
   private readonly decoder = new TextDecoder('utf-8');
   private readonly splitter: CsvSplitter;
   private pending: RawRecord[] = [];
   private ended = false;
   private started = false;
 
+  /** `pieceBytes`: how much is read at a time (and about the size of a segment; smaller in tests). */
   constructor(
     private readonly source: ByteSource,
     private readonly delimiter: string,
     private readonly name: string,
+    private readonly pieceBytes = SEGMENT_BYTES,
   ) {
     this.totalBytes = source.size;
+    this.piece = Buffer.allocUnsafe(pieceBytes);
     this.splitter = new CsvSplitter(delimiter);
     while (this.pending.length === 0 && !this.ended) this.read();
     const first = this.pending.shift();
@@ -595,7 +607,7 @@ export class CsvReader implements Reader {
 
   next(): Segment | undefined {
     let chars = this.pending.reduce((sum, r) => sum + r.text.length, 0);
-    while (chars < SEGMENT_BYTES && !this.ended) {
+    while (chars < this.pieceBytes && !this.ended) {
       const before = this.pending.length;
       this.read();
       for (let i = before; i < this.pending.length; i++) chars += this.pending[i]!.text.length;

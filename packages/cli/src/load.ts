@@ -3,7 +3,7 @@
  * load and check the policies, read JSON. Loaded by the commands' actions
  * (it brings in the policy packages).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { suggest, type Diagnostic } from '@bylaw/dsl';
 import type { LoadResult, PolicyRegistry } from '@bylaw/runtime';
 import { loadPolicies } from '@bylaw/runtime/node';
@@ -23,6 +23,7 @@ export function mustExist(paths: readonly string[]): void {
   for (const p of paths) {
     try {
       statSync(p);
+      accessSync(p, constants.R_OK);
     } catch (e) {
       throw new CliError((e as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file or folder: ${p}` : `cannot read ${p}: ${reasonOf(e)}`);
     }
