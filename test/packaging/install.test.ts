@@ -24,8 +24,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
-const packages = ['dsl', 'runtime', 'diff', 'prettier-plugin-bylaw', 'cli'];
 const manifestOf = (dir: string) => JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as Record<string, any>;
+/** Every package that is published: each folder under packages/ whose manifest is not private. */
+const packages = readdirSync(join(root, 'packages')).filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')) && !manifestOf(dir).private);
 const version = manifestOf('cli').version as string;
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 
@@ -64,7 +65,7 @@ const contents = new Map<string, string[]>();
 
 beforeAll(() => {
   mkdirSync(packs);
-  const pnpm = run('npx', ['-y', 'pnpm@10.34.8', '-r', 'pack', '--pack-destination', packs], { cwd: root });
+  const pnpm = run('npx', ['-y', 'pnpm@10.34.8', '-r', ...packages.flatMap((dir) => ['--filter', manifestOf(dir).name]), 'pack', '--pack-destination', packs], { cwd: root });
   if (pnpm.status !== 0) throw new Error(`pnpm pack failed:\n${pnpm.out}\n${pnpm.err}`);
   for (const dir of packages) {
     const name = manifestOf(dir).name as string;
@@ -104,6 +105,8 @@ describe('the tarballs', () => {
       expect(Object.keys(target as object), subpath).toEqual(['types', 'default']);
     }
     for (const dep of Object.keys(m.dependencies ?? {})) if (dep.startsWith('@bylaw/') || dep === 'prettier-plugin-bylaw') expect(m.dependencies[dep]).toBe(version);
+    // The folder's name is the package's (without its scope), so that a new package is found here.
+    expect(m.name.replace(/^@bylaw\//, '')).toBe(dir);
   });
 
   it.each(packages)('%s: licence, README, and only files that belong', (dir) => {
