@@ -11,7 +11,7 @@ import * as differ from '@bylaw/diff';
 import * as plugin from 'prettier-plugin-bylaw';
 import * as dslSource from '../../packages/dsl/src/index.js';
 import * as runtimeSource from '../../packages/runtime/src/index.js';
-import * as calendarSource from '../../packages/runtime/src/values/calendar.js';
+import * as calendarSource from '../../packages/dsl/src/values/calendar.js';
 import * as differSource from '../../packages/diff/src/index.js';
 import * as pluginSource from '../../packages/prettier-plugin-bylaw/src/index.js';
 

@@ -7,6 +7,8 @@
  *
  * @module
  */
+import type { binaryOperators, unaryOperators } from './constructs/operators.js';
+import type { aggregations } from './constructs/aggregations.js';
 
 /** A half-open range `[start, end)` of UTF-16 code-unit offsets into a source text. */
 export interface Span {
@@ -467,8 +469,8 @@ export interface IndexAccess extends NodeBase {
   readonly index: Expression;
 }
 
-/** Prefix operators. */
-export type UnaryOperator = 'not' | '-';
+/** Prefix operators: `not` and `-`, one declaration each in constructs/operators.ts. */
+export type UnaryOperator = keyof typeof unaryOperators;
 
 /** `not x`, `-x`. */
 export interface UnaryExpr extends NodeBase {
@@ -477,25 +479,12 @@ export interface UnaryExpr extends NodeBase {
   readonly operand: Expression;
 }
 
-/** Infix operators, by precedence group (low to high). */
-export type BinaryOperator =
-  | 'or'
-  | 'and'
-  | '='
-  | '!='
-  | '<'
-  | '<='
-  | '>'
-  | '>='
-  | 'in'
-  | 'not in'
-  | 'contains'
-  | 'starts with'
-  | 'ends with'
-  | '+'
-  | '-'
-  | '*'
-  | '/';
+/**
+ * Infix operators (`and`, `=`, `in`, `starts with`, `+` …): one declaration each in
+ * constructs/operators.ts — spelling, precedence, type rule, evaluation, generated code,
+ * explanation, direction for the differ.
+ */
+export type BinaryOperator = keyof typeof binaryOperators;
 
 /** `left op right`. */
 export interface BinaryExpr extends NodeBase {
@@ -513,8 +502,8 @@ export interface ConditionalExpr extends NodeBase {
   readonly otherwise: Expression;
 }
 
-/** Aggregation functions over lists and series. */
-export type AggregateFunction = 'count' | 'sum' | 'min' | 'max' | 'any' | 'all';
+/** Aggregation functions over lists and series: one declaration each in constructs/aggregations.ts. */
+export type AggregateFunction = keyof typeof aggregations;
 
 /**
  * `count(m in merchants where m.active)`, `sum(m in merchants: m.gmv)`,
@@ -605,4 +594,22 @@ export function isLiteral(e: Expression): e is Literal {
     default:
       return false;
   }
+}
+
+/**
+ * The end of an exhaustive dispatch on a kind: `tsc` rejects the call while a kind is
+ * left unhandled, so adding a kind to the AST lists every place that must handle it.
+ * Reached at run time only with a value the types rule out.
+ *
+ * @example
+ * ```ts
+ * switch (e.kind) {
+ *   case 'NumberLiteral': …
+ *   // … every other kind
+ *   default: return assertNever(e);
+ * }
+ * ```
+ */
+export function assertNever(value: never): never {
+  throw new Error(`unhandled kind: ${JSON.stringify((value as { kind?: unknown } | null)?.kind ?? value)}`);
 }

@@ -24,4 +24,4 @@ export const EOF: typeof Chevrotain.EOF = chevrotain.EOF;
 export const tokenMatcher: typeof Chevrotain.tokenMatcher = chevrotain.tokenMatcher;
 export type Lexer = Chevrotain.Lexer;
 export type EmbeddedActionsParser = Chevrotain.EmbeddedActionsParser;
-export type { IToken, ITokenConfig, TokenType, CustomPatternMatcherFunc, IRecognitionException, IParserErrorMessageProvider } from '@chevrotain/types';
+export type { IToken, ITokenConfig, TokenType, CustomPatternMatcherFunc, IRecognitionException, IParserErrorMessageProvider, IOrAlt } from '@chevrotain/types';

@@ -16,7 +16,7 @@
  * @module @bylaw/dsl
  */
 export type * from './ast.js';
-export { isLiteral } from './ast.js';
+export { isLiteral, assertNever } from './ast.js';
 export { parse, decimalOfNumberLiteral, type ParseResult } from './parser.js';
 export { tokenize, type TokenizeResult } from './lexer.js';
 export {
@@ -51,4 +51,31 @@ export {
   type EffectivePeriod,
 } from './checker.js';
 export { memoryHost, resolveImport } from './host.js';
+export {
+  binaryOperators,
+  unaryOperators,
+  aggregations,
+  binaryOperator,
+  unaryOperator,
+  aggregation,
+  binaryOverload,
+  unaryOverload,
+  member,
+  isScalar,
+  isOrderedScalar,
+  type BinaryOperatorDecl,
+  type BinaryOverload,
+  type BinaryWitness,
+  type UnaryOperatorDecl,
+  type UnaryOverload,
+  type AggregationDecl,
+  type AggregationWitness,
+  type Fold,
+  type FoldTemplate,
+  type JsHelpers,
+  type EntryDiagnostic,
+  type SqlTemplate,
+  type Monotone,
+  type Aim,
+} from './constructs/index.js';
 export { Types, typeToString, isAssignable, type Type, type EnumType, type RecordType, type FieldType } from './types.js';

@@ -2,6 +2,7 @@
  * The lexer: source text → tokens (and comments, kept aside for the formatter).
  */
 import { createToken, Lexer, type IToken, type ITokenConfig, type TokenType, type CustomPatternMatcherFunc } from './chevrotain.js';
+import type { AggregateFunction } from './ast.js';
 
 /** A token whose text never holds a line break: said, so that the lexer need not analyse its pattern for them. */
 const token = (config: ITokenConfig): TokenType => createToken({ line_breaks: false, ...config });
@@ -140,6 +141,19 @@ export const Months = keyword('months');
 export const Month = keyword('month');
 export const Years = keyword('years');
 export const Year = keyword('year');
+
+/**
+ * The keyword of each aggregation (declared in constructs/aggregations.ts): the grammar line
+ * of an aggregation. The parser's `aggregate` rule takes any of them.
+ */
+export const aggregationKeywords: { readonly [F in AggregateFunction]: TokenType } = {
+  count: Count,
+  sum: Sum,
+  min: Min,
+  max: Max,
+  any: Any,
+  all: All,
+};
 
 /** Every keyword token, for positions where a keyword may serve as a plain name. */
 export const keywords: readonly TokenType[] = keywordTokens;

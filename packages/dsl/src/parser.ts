@@ -14,6 +14,7 @@ import {
   type IRecognitionException,
   type TokenType,
   type IParserErrorMessageProvider,
+  type IOrAlt,
 } from './chevrotain.js';
 import * as T from './lexer.js';
 import { tokenize, type TokenizeResult } from './lexer.js';
@@ -22,6 +23,23 @@ import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { defaultLimits, type Limits } from './limits.js';
 
 type Mutable<X> = { -readonly [K in keyof X]: X[K] };
+
+/** Each aggregation with its keyword (lexer.ts), and the way back from a token to its aggregation. */
+const AGGREGATION_TOKENS = Object.entries(T.aggregationKeywords) as [A.AggregateFunction, TokenType][];
+const aggregationOfToken = new Map<TokenType, A.AggregateFunction>(AGGREGATION_TOKENS.map(([fn, t]) => [t, fn]));
+
+/** The operator each one-token operator of a comparison stands for (`==` is `=`, with a diagnostic). */
+const comparisonOperators = new Map<TokenType, A.BinaryOperator>([
+  [T.Equal, '='],
+  [T.DoubleEqual, '='],
+  [T.NotEqual, '!='],
+  [T.LessEqual, '<='],
+  [T.GreaterEqual, '>='],
+  [T.Less, '<'],
+  [T.Greater, '>'],
+  [T.In, 'in'],
+  [T.Contains, 'contains'],
+]);
 
 /** Thrown (and caught in {@link parse}) when nesting exceeds the limit, before the stack does. */
 class NestingTooDeep extends Error {
@@ -875,7 +893,7 @@ class PolicyParser extends EmbeddedActionsParser {
                   }),
                 );
               }
-              const operator = (tokenMatcher(op, T.DoubleEqual) ? '=' : op.image) as A.BinaryOperator;
+              const operator = comparisonOperators.get(op.tokenType)!;
               return binary(operator, left, right);
             });
           },
@@ -949,7 +967,7 @@ class PolicyParser extends EmbeddedActionsParser {
     this.MANY(() => {
       const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
       const right = this.SUBRULE2(this.multiplicative);
-      left = this.ACTION(() => binary(op.image as A.BinaryOperator, left, right));
+      left = this.ACTION(() => binary(tokenMatcher(op, T.Plus) ? '+' : '-', left, right));
     });
     return left;
   });
@@ -959,7 +977,7 @@ class PolicyParser extends EmbeddedActionsParser {
     this.MANY(() => {
       const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
       const right = this.SUBRULE2(this.unary);
-      left = this.ACTION(() => binary(op.image as A.BinaryOperator, left, right));
+      left = this.ACTION(() => binary(tokenMatcher(op, T.Star) ? '*' : '/', left, right));
     });
     return left;
   });
@@ -1138,15 +1156,11 @@ class PolicyParser extends EmbeddedActionsParser {
     }));
   });
 
+  /** The alternatives of the aggregate rule, one per aggregation keyword, made once. */
+  private aggregateKeywords: IOrAlt<IToken>[] | undefined;
+
   private aggregate = this.RULE('aggregate', (): A.AggregateExpr => {
-    const fnToken = this.OR([
-      { ALT: () => this.CONSUME(T.Count) },
-      { ALT: () => this.CONSUME(T.Sum) },
-      { ALT: () => this.CONSUME(T.Min) },
-      { ALT: () => this.CONSUME(T.Max) },
-      { ALT: () => this.CONSUME(T.Any) },
-      { ALT: () => this.CONSUME(T.All) },
-    ]);
+    const fnToken = this.OR((this.aggregateKeywords ??= AGGREGATION_TOKENS.map(([, t]) => ({ ALT: () => this.CONSUME(t) }))));
     this.CONSUME(T.LParen);
     const variable = this.OPTION({
       GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType === T.In,
@@ -1169,7 +1183,7 @@ class PolicyParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({
       kind: 'AggregateExpr' as const,
       span: spanOf(fnToken, close),
-      fn: fnToken.image as A.AggregateFunction,
+      fn: aggregationOfToken.get(fnToken.tokenType)!,
       variable,
       source,
       filter,

@@ -8,6 +8,7 @@ import { Types, isAssignable, typeToString, type Type } from './types.js';
 import type { ResolvedName } from './checked.js';
 import { NameResolver, memberIndex } from './names.js';
 import { some, suggest } from './suggest.js';
+import { aggregation, binaryOperator, binaryOverload, unaryOperator, unaryOverload, type EntryDiagnostic } from './constructs/index.js';
 
 /** The types of a file's expressions and conditions. */
 export abstract class ExpressionChecker extends NameResolver {
@@ -123,16 +124,14 @@ export abstract class ExpressionChecker extends NameResolver {
         return Types.error;
       }
       case 'UnaryExpr': {
+        const decl = unaryOperator(node.operator);
         const t = this.checkExpr(node.operand);
-        if (node.operator === 'not') {
-          if (t.kind !== 'bool' && t.kind !== 'error') this.report('BYL2007', node.span, `not needs a condition, but this is ${typeToString(t)}`);
-          return Types.bool;
-        }
-        if (t.kind !== 'number' && t.kind !== 'duration' && t.kind !== 'error') {
-          this.report('BYL2007', node.span, `cannot negate ${typeToString(t)}`);
-          return Types.error;
-        }
-        return t;
+        const onMismatch = decl.resultOnMismatch === 'bool' ? Types.bool : Types.error;
+        if (t.kind === 'error') return onMismatch;
+        const overload = unaryOverload(node.operator, t);
+        if (overload) return overload.result(t);
+        this.reportEntry(decl.mismatch(t), node.span);
+        return onMismatch;
       }
       case 'BinaryExpr':
         return this.checkBinary(node);
@@ -179,85 +178,43 @@ export abstract class ExpressionChecker extends NameResolver {
 
   protected checkBinary(node: A.BinaryExpr): Type {
     const op = node.operator;
-    if (op === 'and' || op === 'or') {
+    const decl = binaryOperator(op);
+    if (decl.category === 'logic') {
       for (const side of [node.left, node.right]) {
         const t = this.checkExpr(side, Types.bool);
         if (t.kind !== 'bool' && t.kind !== 'error') this.report('BYL2009', side.span, `${op} joins conditions, but this is ${typeToString(t)}`);
       }
       return Types.bool;
     }
-    // Check the side that is not a bare name first, so a bare enum member can take its type.
+    // Check the side that is not a bare name first, so a bare enum member can take its type
+    // (an element's type when the other side is the list of a membership test).
     const bareLeft = node.left.kind === 'NameRef' && this.lookup(node.left.name) === undefined;
     let left: Type;
     let right: Type;
     if (bareLeft) {
       right = this.checkExpr(node.right);
-      left = this.checkExpr(node.left, op === 'in' || op === 'not in' ? elementOf(right) : right);
+      left = this.checkExpr(node.left, decl.listSide === 'right' ? elementOf(right) : right);
     } else {
       left = this.checkExpr(node.left);
-      const expectRight = op === 'in' || op === 'not in' ? { kind: 'list' as const, element: left } : op === 'contains' && left.kind === 'list' ? left.element : left;
+      const expectRight = decl.listSide === 'right' ? { kind: 'list' as const, element: left } : decl.listSide === 'left' && left.kind === 'list' ? left.element : left;
       right = this.checkExpr(node.right, expectRight);
     }
-    if (left.kind === 'error' || right.kind === 'error') return op === '+' || op === '-' || op === '*' || op === '/' ? Types.error : Types.bool;
-    const fail = (hint?: string): Type => {
+    const onMismatch = decl.category === 'arithmetic' ? Types.error : Types.bool;
+    if (left.kind === 'error' || right.kind === 'error') return onMismatch;
+    const overload = binaryOverload(op, left, right);
+    if (!overload) {
+      const hint = decl.hint?.(left, right);
       this.report('BYL2007', node.span, `${op} is not defined for ${typeToString(left)} and ${typeToString(right)}`, hint ? { hint } : {});
-      return op === '+' || op === '-' || op === '*' || op === '/' ? Types.error : Types.bool;
-    };
-    switch (op) {
-      case '=':
-      case '!=':
-        if (isAssignable(left, right) && isAssignable(right, left) && left.kind !== 'period' && left.kind !== 'table') return Types.bool;
-        return fail(comparisonHint(left, right));
-      case '<':
-      case '<=':
-      case '>':
-      case '>=':
-        if (left.kind === 'enum' && right === left) {
-          if (!left.ordered) {
-            this.report('BYL2008', node.span, `${left.name} is not ordered, so ${op} means nothing for it`, {
-              hint: `declare it ordered: enum ${left.name} { ${left.members.slice(0, 3).join(' < ')} }, or compare with = / in`,
-            });
-          }
-          return Types.bool;
-        }
-        if (left.kind === right.kind && ['number', 'date', 'datetime', 'duration'].includes(left.kind)) return Types.bool;
-        return fail(comparisonHint(left, right));
-      case 'in':
-      case 'not in':
-        if (right.kind === 'list' && isAssignable(left, right.element)) return Types.bool;
-        if (right.kind === 'period' && (left.kind === 'date' || left.kind === 'datetime')) return Types.bool;
-        return fail('in tests membership in a list of the same type, or a date in a window');
-      case 'contains':
-        if (left.kind === 'string' && right.kind === 'string') return Types.bool;
-        if (left.kind === 'list' && isAssignable(right, left.element)) return Types.bool;
-        return fail('contains tests a string for a substring, or a list for an element');
-      case 'starts with':
-      case 'ends with':
-        if (left.kind === 'string' && right.kind === 'string') return Types.bool;
-        return fail();
-      case '+':
-      case '-':
-        if (left.kind === 'number' && right.kind === 'number') return Types.number;
-        if (left.kind === 'duration' && right.kind === 'duration') return Types.duration;
-        if ((left.kind === 'date' || left.kind === 'datetime') && right.kind === 'duration') {
-          return left.kind === 'date' && this.hasHours(node.right) ? Types.datetime : left;
-        }
-        if (op === '+' && left.kind === 'duration' && (right.kind === 'date' || right.kind === 'datetime')) return right;
-        if (op === '-' && left.kind === right.kind && (left.kind === 'date' || left.kind === 'datetime')) return Types.duration;
-        return fail(left.kind === 'date' ? 'add or subtract a duration: today - 1 year, sent_at + 24 hours' : undefined);
-      case '*':
-      case '/':
-        if (left.kind === 'number' && right.kind === 'number') return Types.number;
-        return fail('* and / work on numbers');
+      return onMismatch;
     }
-    return fail();
+    const caution = overload.caution?.(left, right, op);
+    if (caution) this.reportEntry(caution, node.span);
+    return overload.result(left, right, node);
   }
 
-  protected hasHours(node: A.Expression): boolean {
-    if (node.kind === 'DurationLiteral') return node.unit === 'hour';
-    if (node.kind === 'BinaryExpr') return this.hasHours(node.left) || this.hasHours(node.right);
-    if (node.kind === 'UnaryExpr') return this.hasHours(node.operand);
-    return true; // a duration from a name may hold hours: treat the result as a datetime
+  /** Report a diagnostic a construct's declaration gives. */
+  protected reportEntry(d: EntryDiagnostic, span: A.Span): void {
+    this.report(d.code, span, d.message, d.hint ? { hint: d.hint } : {});
   }
 
   protected checkAggregate(node: A.AggregateExpr): Type {
@@ -284,36 +241,11 @@ export abstract class ExpressionChecker extends NameResolver {
         if (f.kind !== 'bool' && f.kind !== 'error') this.report('BYL2009', node.filter.span, `where needs a condition, but this is ${typeToString(f)}`);
       }
       const value = node.projection ? this.checkExpr(node.projection) : element;
-      switch (node.fn) {
-        case 'count':
-          if (node.projection && value.kind !== 'bool' && value.kind !== 'error') {
-            this.report('BYL2009', node.projection.span, `count(x in list: …) counts where a condition holds; this is ${typeToString(value)}`);
-          }
-          return Types.number;
-        case 'sum':
-          if (value.kind !== 'number' && value.kind !== 'error' && value.kind !== 'any') {
-            this.report('BYL2013', (node.projection ?? node.source).span, `sum adds numbers, not ${typeToString(value)}`, {
-              hint: node.projection ? undefined : 'pick the number to add: sum(x in list: x.amount)',
-            });
-            return Types.error;
-          }
-          return Types.number;
-        case 'min':
-        case 'max':
-          if (!['number', 'date', 'datetime', 'duration', 'error', 'any'].includes(value.kind)) {
-            this.report('BYL2013', (node.projection ?? node.source).span, `${node.fn} needs numbers or dates, not ${typeToString(value)}`);
-            return Types.error;
-          }
-          return value.kind === 'any' ? Types.number : value;
-        case 'any':
-        case 'all':
-          if (value.kind !== 'bool' && value.kind !== 'error' && value.kind !== 'any') {
-            this.report('BYL2009', (node.projection ?? node.source).span, `${node.fn} needs conditions, but this is ${typeToString(value)}`, {
-              hint: `write ${node.fn}(x in list: condition about x)`,
-            });
-          }
-          return Types.bool;
-      }
+      const decl = aggregation(node.fn);
+      const mismatch = decl.check(value, node.projection !== undefined);
+      if (!mismatch) return decl.result(value);
+      this.reportEntry(mismatch, (node.projection ?? node.source).span);
+      return Types[decl.resultOnMismatch];
     } finally {
       this.scopes.pop();
     }
@@ -352,14 +284,6 @@ function elementOf(t: Type): Type | undefined {
   return t.kind === 'list' ? t.element : undefined;
 }
 
-function comparisonHint(left: Type, right: Type): string | undefined {
-  if ((left.kind === 'date' && right.kind === 'number') || (left.kind === 'number' && right.kind === 'date')) {
-    return 'compare dates with dates: report.issued_on >= today - 1 year';
-  }
-  if (left.kind === 'string' && right.kind === 'number') return 'the field is a string; declare it as number if it holds numbers';
-  if (left.kind === 'enum' && right.kind === 'string') return `compare with a member of ${left.name}, written without quotes`;
-  return undefined;
-}
 
 /** The largest `last N hours`: N hours in milliseconds must be a safe integer. */
 const MAX_WINDOW_HOURS = Math.floor(Number.MAX_SAFE_INTEGER / 3_600_000);

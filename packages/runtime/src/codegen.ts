@@ -26,9 +26,8 @@
  * criterion inside); a policy that needs more is explained by the interpreter.
  */
 import type * as A from '@bylaw/dsl';
-import type { CheckedPolicy, Type } from '@bylaw/dsl';
-import * as D from './values/decimal.js';
-import { dayFromCivil, formatMonthKey, monthCountOfWindow, monthsOfWindow, type Window } from './values/calendar.js';
+import { aggregation, assertNever, binaryOperator, binaryOverload, isScalar, unaryOverload, type CheckedPolicy, type JsHelpers, type Type } from '@bylaw/dsl';
+import { dayFromCivil, formatMonthKey, monthCountOfWindow, monthsOfWindow, type Window } from '@bylaw/dsl/calendar';
 import { ConversionFailure, isPlainRecord, readOwn, type Converter } from './convert.js';
 import {
   addComparison,
@@ -343,7 +342,7 @@ export function generateMaterializer(rules: readonly RuleTemplate[]): ((record: 
   const factory = compileSource(source, 'K', 'H') as ((k: unknown[], h: unknown) => (record: readonly unknown[]) => ExplanationNode[]) | undefined;
   if (!factory) return undefined;
   const comparison = (part: Extract<ConditionPart, { kind: 'comparison' }>, a: unknown, b: unknown, v: unknown) =>
-    comparisonTrace(part.text, part.operator, a, b, v, part.left, part.showLeft, part.showRight);
+    comparisonTrace(part.text, part.operator, a, b, v, part.shortfall, part.showLeft, part.showRight);
   return factory(constants, { comparison, addComparison });
 }
 
@@ -368,10 +367,6 @@ function helpers<Ctx>(host: CodegenHost<Ctx>) {
     windowTooLong(path: string, w: Window): never {
       return host.limitExceeded(`${path} during a window of ${monthCountOfWindow(w)} months; the limit is ${host.maxListLength}`);
     },
-    add: D.add,
-    sub: D.sub,
-    mul: D.mul,
-    div: D.div,
   };
 }
 
@@ -456,9 +451,11 @@ class Generator<Ctx> {
     const slot = this.slots(3);
     const zone = this.host.policy.timezone;
     const leftType = this.typeOf(e.left);
+    const rightType = this.typeOf(e.right);
     const showLeft = this.displayerOf(leftType, zone);
-    const showRight = this.displayerOf(this.typeOf(e.right), zone);
-    x.condition.push({ kind: 'comparison', text: this.host.textOf(e), operator: e.operator, left: leftType, showLeft, showRight, slot });
+    const showRight = this.displayerOf(rightType, zone);
+    const shortfall = binaryOverload(e.operator, leftType, rightType)?.shortfall;
+    x.condition.push({ kind: 'comparison', text: this.host.textOf(e), operator: e.operator, shortfall, showLeft, showRight, slot });
     this.emit(`R[${slot}] = ${left}; R[${slot + 1}] = ${right};`);
     this.recordNode(slot + 2, result);
     x.lastComparison = { result, slot: slot + 2 };
@@ -738,14 +735,14 @@ class Generator<Ctx> {
         return this.name(e);
       case 'MemberAccess':
         return this.member(e);
-      case 'UnaryExpr':
-        if (e.operator === 'not') {
-          const a = this.expr(e.operand);
-          const v = this.t();
-          this.emit(`const ${v} = ${a} === undefined ? undefined : !${a};`);
-          return v;
-        }
-        return this.fallback(e);
+      case 'UnaryExpr': {
+        const js = unaryOverload(e.operator, this.typeOf(e.operand))!.js;
+        if (!js) return this.fallback(e);
+        const a = this.expr(e.operand);
+        const v = this.t();
+        this.emit(`const ${v} = ${a} === undefined ? undefined : ${js(a, this.jsHelpers)};`);
+        return v;
+      }
       case 'BinaryExpr':
         return this.binary(e);
       case 'ConditionalExpr': {
@@ -762,8 +759,19 @@ class Generator<Ctx> {
         return this.during(e);
       case 'IndexAccess':
         return this.tableRow(e);
-      default:
+      // Computed by the interpreter's closure for the node: values made once per clock or
+      // evaluation (windows, durations, datetimes, today), lists, and references to other policies.
+      case 'DateTimeLiteral':
+      case 'DurationLiteral':
+      case 'ListLiteral':
+      case 'TodayRef':
+      case 'NowRef':
+      case 'PeriodExpr':
+      case 'SatisfiesExpr':
+      case 'PresenceExpr':
         return this.fallback(e);
+      default:
+        return assertNever(e);
     }
   }
 
@@ -920,8 +928,10 @@ class Generator<Ctx> {
 
   private binary(e: A.BinaryExpr): string {
     const op = e.operator;
-    if (op === 'and' || op === 'or') {
-      const decisive = op === 'and' ? 'false' : 'true';
+    const decl = binaryOperator(op);
+    if (decl.category === 'logic') {
+      // Three-valued; the right side runs only when the left does not decide.
+      const decisive = decl.decisive ? 'true' : 'false';
       const a = this.expr(e.left);
       const v = this.t();
       const right = this.capture(() => this.expr(e.right));
@@ -930,48 +940,57 @@ class Generator<Ctx> {
         `if (${a} === ${decisive}) ${v} = ${decisive};`,
         'else {',
         right.code,
-        `${v} = ${right.result} === ${decisive} ? ${decisive} : ${a} === undefined || ${right.result} === undefined ? undefined : ${op === 'and' ? 'true' : 'false'};`,
+        `${v} = ${right.result} === ${decisive} ? ${decisive} : ${a} === undefined || ${right.result} === undefined ? undefined : ${decl.decisive ? 'false' : 'true'};`,
         '}',
       );
       return v;
     }
     const lt = this.typeOf(e.left);
     const rt = this.typeOf(e.right);
-    const scalar = (t: Type) => t.kind === 'number' || t.kind === 'date' || t.kind === 'datetime' || t.kind === 'enum' || t.kind === 'bool' || t.kind === 'string';
-    const infix: Record<string, string> = { '=': '===', '!=': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
-    const ordered = (t: Type) => t.kind === 'number' || t.kind === 'date' || t.kind === 'datetime' || t.kind === 'enum';
-    if (op in infix && scalar(lt) && scalar(rt) && (op === '=' || op === '!=' || ordered(lt))) {
-      return this.strict(e, (a, b) => `${a} ${infix[op]} ${b}`);
+    const overload = binaryOverload(op, lt, rt)!;
+    if (overload.membership?.list === 'right') {
+      const negate = overload.membership.negate;
+      if (
+        e.right.kind === 'ListLiteral' &&
+        // A literal list longer than a list may be is the interpreter's to report.
+        e.right.elements.length <= this.host.maxListLength &&
+        e.right.elements.every((x) => isSimpleConstant(x, this.host.policy)) &&
+        isScalar(lt)
+      ) {
+        const values = e.right.elements.map((x) => constantValue(x, this.host.policy));
+        const a = this.expr(e.left);
+        const v = this.t();
+        this.emit(`const ${v} = ${a} === undefined ? undefined : ${negate ? '!' : ''}${this.k(new Set(values))}.has(${a});`);
+        this.recordComparison(e, a, this.k(values), v);
+        return v;
+      }
+      if (rt.kind === 'list' && this.host.isRawData(e.right)) {
+        const el = rt.element;
+        const path = this.pathCode(e.right);
+        if (path !== undefined && (el.kind === 'string' || el.kind === 'number' || el.kind === 'enum')) return this.inDataList(e, el, path, negate);
+      }
+      return this.fallback(e);
     }
-    if (
-      (op === 'in' || op === 'not in') &&
-      e.right.kind === 'ListLiteral' &&
-      // A literal list longer than a list may be is the interpreter's to report.
-      e.right.elements.length <= this.host.maxListLength &&
-      e.right.elements.every((x) => isSimpleConstant(x, this.host.policy)) &&
-      scalar(lt)
-    ) {
-      const values = e.right.elements.map((x) => constantValue(x, this.host.policy));
-      const a = this.expr(e.left);
-      const v = this.t();
-      this.emit(`const ${v} = ${a} === undefined ? undefined : ${op === 'not in' ? '!' : ''}${this.k(new Set(values))}.has(${a});`);
-      this.recordComparison(e, a, this.k(values), v);
-      return v;
-    }
-    // Like the interpreter, `contains` evaluates its right side even when the left is unknown (for its data errors).
-    if (op === 'contains' && lt.kind === 'string' && rt.kind === 'string') return this.strict(e, (a, b) => `${a}.includes(${b})`, true);
-    if (op === 'starts with' && lt.kind === 'string' && rt.kind === 'string') return this.strict(e, (a, b) => `${a}.startsWith(${b})`);
-    if (op === 'ends with' && lt.kind === 'string' && rt.kind === 'string') return this.strict(e, (a, b) => `${a}.endsWith(${b})`);
-    if ((op === 'in' || op === 'not in') && rt.kind === 'list' && this.host.isRawData(e.right)) {
-      const el = rt.element;
-      const path = this.pathCode(e.right);
-      if (path !== undefined && (el.kind === 'string' || el.kind === 'number' || el.kind === 'enum')) return this.inDataList(e, el, path, op === 'not in');
-    }
-    if (lt.kind === 'number' && rt.kind === 'number' && (op === '+' || op === '-' || op === '*' || op === '/')) {
-      const fn = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' }[op];
-      return this.strict(e, (a, b) => `H.${fn}(${a}, ${b})`);
-    }
+    // The overload's own JavaScript on known operands. Like the interpreter, membership-like tests
+    // (`contains`) evaluate their right side even when the left is unknown (for its data errors).
+    const js = overload.js;
+    if (js) return this.strict(e, (a, b) => js(a, b, this.jsHelpers), decl.readsRightWhenLeftUnknown === true);
     return this.fallback(e);
+  }
+
+  /** What the construct table's JavaScript templates may ask of the generator. */
+  private readonly jsHelpers: JsHelpers = {
+    use: (fn) => this.functionRef(fn),
+    temp: () => this.t(),
+  };
+
+  private readonly functionRefs = new Map<unknown, string>();
+
+  /** A function of the value code, named in generated code by its place among the constants (one per function). */
+  private functionRef(fn: unknown): string {
+    let ref = this.functionRefs.get(fn);
+    if (!ref) this.functionRefs.set(fn, (ref = this.k(fn)));
+    return ref;
   }
 
   /**
@@ -1156,23 +1175,17 @@ class Generator<Ctx> {
     const valueType = e.projection ? this.typeOf(e.projection) : elementType;
     const raw = this.host.isRawData(e.source);
     const path = this.pathCode(e.source);
-    const numeric = (t: Type | undefined) => t?.kind === 'number' || t?.kind === 'date' || t?.kind === 'datetime' || t?.kind === 'enum';
-    if (
-      (this.explain && !recordsNothing(e, this.host.policy)) ||
-      !elementType ||
-      (raw && path === undefined) ||
-      (e.fn === 'sum' && valueType?.kind !== 'number') ||
-      ((e.fn === 'min' || e.fn === 'max') && !numeric(valueType))
-    ) {
+    const template = aggregation(e.fn).js;
+    if ((this.explain && !recordsNothing(e, this.host.policy)) || !elementType || !valueType || (raw && path === undefined) || !template?.accepts(valueType)) {
       return this.fallback(e);
     }
     const list = this.expr(e.source);
     const v = this.t();
     const i = this.t();
     const x = this.t();
-    const unknown = this.t();
-    const acc = this.t();
-    const seenFalse = this.t();
+    // The loop's locals: `unknown`, and the accumulators the aggregation's template names.
+    const state: Record<string, string> = { unknown: this.t() };
+    for (const name of Object.keys(template.state)) state[name] = this.t();
     const loop: LoopVariable = { value: x, index: i, path: this.pathCode(e.source, false), exported: false };
     // Known to the interpreter before any closure inside the loop is made (its data paths start there).
     const slot = e.variable ? this.host.variableSlot(e as A.AggregateExpr & { variable: A.Identifier }) : undefined;
@@ -1186,56 +1199,31 @@ class Generator<Ctx> {
       } else this.emit(`const ${x} = ${list}[${i}];`);
       return x;
     });
-    const sum = this.t();
     this.loops++;
     const body = this.capture(() => {
       if (e.filter) {
         const keep = this.expr(e.filter);
-        this.emit(`if (${keep} === false) continue;`, `if (${keep} === undefined) { ${unknown} = true; continue; }`);
+        this.emit(`if (${keep} === false) continue;`, `if (${keep} === undefined) { ${state.unknown} = true; continue; }`);
       }
       const value = e.projection ? this.expr(e.projection) : x;
-      switch (e.fn) {
-        case 'count':
-          this.emit(e.projection ? `if (${value} === undefined) ${unknown} = true; else if (${value} === true) ${acc}++;` : `${acc}++;`);
-          break;
-        case 'sum':
-          // Plain addition while it is exact (safe integers), exact decimal arithmetic otherwise.
-          this.emit(
-            `if (${value} === undefined) ${unknown} = true;`,
-            `else if (${acc} !== undefined) { const ${sum} = ${acc} + ${value}; ${acc} = Number.isSafeInteger(${sum}) && Number.isSafeInteger(${value}) && Number.isSafeInteger(${acc}) ? ${sum} : H.add(${acc}, ${value}); }`,
-          );
-          break;
-        case 'min':
-        case 'max':
-          this.emit(
-            `if (${value} === undefined) ${unknown} = true;`,
-            `else if (${acc} === undefined || ${value} ${e.fn === 'min' ? '<' : '>'} ${acc}) ${acc} = ${value};`,
-          );
-          break;
-        case 'any':
-        case 'all':
-          this.emit(`if (${value} === undefined) ${unknown} = true;`, `else if (${value}) ${acc} = true;`, `else ${seenFalse} = true;`);
-          break;
-      }
+      this.emit(template.step(value, state, this.jsHelpers, e.projection !== undefined));
       return value;
     });
     this.loops--;
     if (e.variable) this.variables.delete(e.variable);
-    const start = e.fn === 'count' || e.fn === 'sum' ? '0' : e.fn === 'any' || e.fn === 'all' ? 'false' : 'undefined';
-    const result =
-      e.fn === 'any' ? `${acc} ? true : ${unknown} ? undefined : false` : e.fn === 'all' ? `${seenFalse} ? false : ${unknown} ? undefined : true` : `${unknown} ? undefined : ${acc}`;
+    const locals = [`${state.unknown} = false`, ...Object.entries(template.state).map(([name, start]) => `${state[name]} = ${start}`)];
     this.emit(
       `let ${v};`,
       `if (${list} !== undefined) {`,
       `  ${this.listLimits(list, e.source)}`,
-      `  let ${unknown} = false, ${acc} = ${start}, ${seenFalse} = false;`,
+      `  let ${locals.join(', ')};`,
       `  for (let ${i} = 0; ${i} < ${list}.length; ${i}++) {`,
       element.code,
       // Where the interpreter's closures inside the loop read the element and its index.
       loop.exported ? `ctx.vars[${slot}] = ${x}; ctx.indices[${slot}] = ${i};` : [],
       body.code,
       '  }',
-      `  ${v} = ${result};`,
+      `  ${v} = ${template.result(state)};`,
       '}',
     );
     return v;

@@ -14,7 +14,7 @@
  */
 import { sha256Hex } from './sha256.js';
 import type { CheckedPolicy } from '@bylaw/dsl';
-import * as C from './values/calendar.js';
+import * as C from '@bylaw/dsl/calendar';
 import type { DataError, Decision, PlainDecision, DecisionStamp, ExplanationNode } from './decision.js';
 import { describeRaw, isPlainRecord, plainRecord } from './convert.js';
 import { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';

@@ -4,7 +4,7 @@
  * cached lets and criteria, data errors, the trace of an explanation, and
  * the step count that limits bound.
  */
-import type * as C from './values/calendar.js';
+import type * as C from '@bylaw/dsl/calendar';
 import type { ComparisonTrace, DataError, Decision, ExplanationNode } from './decision.js';
 
 /** Resolves `satisfies` references: evaluates another policy on a value. */

@@ -4,8 +4,8 @@
  * {@link ConversionFailure} that names what was wrong.
  */
 import type { Type } from '@bylaw/dsl';
-import * as C from './values/calendar.js';
-import { parseDecimal } from './values/decimal.js';
+import * as C from '@bylaw/dsl/calendar';
+import { parseDecimal } from '@bylaw/dsl/decimal';
 import type { RuntimeLimits } from './limits.js';
 
 /** Marks a value that failed conversion (never escapes the runtime). */

@@ -16,9 +16,9 @@
  * ({@link lazyExplanation}).
  */
 import type * as A from '@bylaw/dsl';
-import type { Type } from '@bylaw/dsl';
-import * as D from './values/decimal.js';
-import * as C from './values/calendar.js';
+import { binaryOperator, type BinaryOverload, type Type } from '@bylaw/dsl';
+import * as D from '@bylaw/dsl/decimal';
+import * as C from '@bylaw/dsl/calendar';
 import { describeRaw } from './convert.js';
 import type { ComparisonTrace, Decision, DecisionStamp, ExplanationNode, Labelled, Truth } from './decision.js';
 
@@ -130,30 +130,19 @@ export function formatNumber(n: number): string {
   return sign + grouped + (frac ? '.' + frac : '');
 }
 
-/** Whether explanations record an operator's uses: every binary operator but arithmetic and `and`/`or`. */
+/** Whether explanations record an operator's uses: the tests (`=`, `<`, `in` …), not arithmetic nor `and`/`or`. */
 export function isComparison(op: A.BinaryOperator): boolean {
-  return op !== '+' && op !== '-' && op !== '*' && op !== '/' && op !== 'and' && op !== 'or';
+  return binaryOperator(op).category === 'test';
 }
 
 /** How many comparisons one condition records in an explanation; the rest are counted. */
 export const MAX_RECORDED_COMPARISONS = 20;
 
-/** How far the left side of a failed numeric comparison is from passing. */
-function shortfall(op: A.BinaryOperator, a: unknown, b: unknown, t: Type): string | undefined {
-  if (t.kind !== 'number' || typeof a !== 'number' || typeof b !== 'number') return undefined;
-  if (op === '>=' || op === '>') {
-    const gap = D.sub(b, a);
-    return gap === undefined ? undefined : op === '>=' ? `${formatNumber(gap)} short` : `${formatNumber(gap)} short (must be more than ${formatNumber(b)})`;
-  }
-  if (op === '<=' || op === '<') {
-    const gap = D.sub(a, b);
-    return gap === undefined ? undefined : `${formatNumber(gap)} over`;
-  }
-  return undefined;
-}
+/** How far the left side of a failed comparison is from passing, in words: its overload's `shortfall`. */
+export type Shortfall = BinaryOverload['shortfall'];
 
 /** One comparison as an explanation shows it. */
-export function comparisonTrace(text: string, op: A.BinaryOperator, a: unknown, b: unknown, v: unknown, lt: Type, showLeft: Displayer, showRight: Displayer): ComparisonTrace {
+export function comparisonTrace(text: string, op: A.BinaryOperator, a: unknown, b: unknown, v: unknown, shortfall: Shortfall, showLeft: Displayer, showRight: Displayer): ComparisonTrace {
   const c: { -readonly [K in keyof ComparisonTrace]: ComparisonTrace[K] } = {
     text,
     operator: op,
@@ -161,8 +150,8 @@ export function comparisonTrace(text: string, op: A.BinaryOperator, a: unknown, 
     right: showRight(b),
     result: truth(v as boolean | undefined),
   };
-  if (v === false) {
-    const gap = shortfall(op, a, b, lt);
+  if (v === false && shortfall) {
+    const gap = shortfall(a, b, formatNumber);
     if (gap !== undefined) c.shortfall = gap;
   }
   return c;
@@ -203,7 +192,7 @@ export type ConditionPart =
       readonly kind: 'comparison';
       readonly text: string;
       readonly operator: A.BinaryOperator;
-      readonly left: Type;
+      readonly shortfall: Shortfall;
       readonly showLeft: Displayer;
       readonly showRight: Displayer;
       readonly slot: number;

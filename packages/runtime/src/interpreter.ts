@@ -13,14 +13,14 @@
  * These closures define what the generated code (codegen.ts) must compute;
  * it calls them for whatever it does not generate itself.
  */
-import { type CheckedPolicy, type ResolvedName, type Type, type RecordType, type EnumType } from '@bylaw/dsl';
+import { aggregation, binaryOperator, binaryOverload, unaryOverload, type BinaryOverload, type CheckedPolicy, type ResolvedName, type Type, type RecordType, type EnumType } from '@bylaw/dsl';
 import type * as A from '@bylaw/dsl';
-import * as D from './values/decimal.js';
-import * as C from './values/calendar.js';
+import * as D from '@bylaw/dsl/decimal';
+import * as C from '@bylaw/dsl/calendar';
 import type { ExplanationNode } from './decision.js';
 import { ConversionFailure, convertValue, readOwn, type Converter } from './convert.js';
 import type { RuntimeLimits } from './limits.js';
-import { comparisonTrace, MAX_RECORDED_COMPARISONS, displayer, isComparison, labelFields, labelled, truth } from './explanation.js';
+import { comparisonTrace, MAX_RECORDED_COMPARISONS, displayer, labelFields, labelled, truth } from './explanation.js';
 import { LimitExceeded, NO_ERRORS, type BoolFn, type EvalContext, type Fn, type ReferenceResolver } from './context.js';
 
 /** The closures of a policy's criteria and expressions, and the slots they keep in a context. */
@@ -332,22 +332,10 @@ export class Interpreter {
         return this.index(e, traced);
       case 'UnaryExpr': {
         const f = this.expr(e.operand, traced);
-        if (e.operator === 'not') {
-          return (ctx) => {
-            const v = f(ctx);
-            return v === undefined ? undefined : !v;
-          };
-        }
-        const t = this.typeOf(e);
-        if (t.kind === 'duration') {
-          return (ctx) => {
-            const v = f(ctx) as C.Duration | undefined;
-            return v && { months: -v.months, days: -v.days, ms: -v.ms };
-          };
-        }
+        const evaluate = unaryOverload(e.operator, this.typeOf(e.operand))!.evaluate;
         return (ctx) => {
-          const v = f(ctx) as number | undefined;
-          return v === undefined ? undefined : D.neg(v);
+          const v = f(ctx);
+          return v === undefined ? undefined : evaluate(v);
         };
       }
       case 'BinaryExpr':
@@ -634,33 +622,29 @@ export class Interpreter {
 
   private binary(e: A.BinaryExpr, traced: boolean): Fn {
     const op = e.operator;
+    const decl = binaryOperator(op);
     const left = this.expr(e.left, traced);
     const right = this.expr(e.right, traced);
-    if (op === 'and') {
+    if (decl.category === 'logic') {
+      // Three-valued, stopping at the side that decides (false for and, true for or).
+      const decisive = decl.decisive === true;
       return (ctx) => {
         const a = left(ctx);
-        if (a === false) return false;
+        if (a === decisive) return decisive;
         const b = right(ctx);
-        if (b === false) return false;
-        return a === undefined || b === undefined ? undefined : true;
-      };
-    }
-    if (op === 'or') {
-      return (ctx) => {
-        const a = left(ctx);
-        if (a === true) return true;
-        const b = right(ctx);
-        if (b === true) return true;
-        return a === undefined || b === undefined ? undefined : false;
+        if (b === decisive) return decisive;
+        return a === undefined || b === undefined ? undefined : !decisive;
       };
     }
     const lt = this.typeOf(e.left);
     const rt = this.typeOf(e.right);
-    const compute = this.binaryOp(e, op, lt, rt);
-    if (!traced || !isComparison(op)) {
+    const overload = binaryOverload(op, lt, rt)!;
+    const compute = this.binaryOp(e, overload);
+    const readsRight = decl.readsRightWhenLeftUnknown === true;
+    if (!traced || decl.category !== 'test') {
       return (ctx) => {
         const a = left(ctx);
-        if (a === undefined) return op === 'in' || op === 'not in' || op === 'contains' ? this.membershipWithUnknownLeft(ctx, right) : undefined;
+        if (a === undefined) return readsRight ? this.membershipWithUnknownLeft(ctx, right) : undefined;
         const b = right(ctx);
         if (b === undefined) return undefined;
         return compute(a, b, ctx);
@@ -669,11 +653,11 @@ export class Interpreter {
     const text = this.textOf(e);
     const showLeft = displayer(lt, this.p.timezone);
     const showRight = displayer(rt, this.p.timezone);
-    const evaluatesRightWhenLeftUnknown = op === 'in' || op === 'not in' || op === 'contains';
+    const shortfall = overload.shortfall;
     return (ctx) => {
       const a = left(ctx);
       let b: unknown;
-      if (a === undefined && !evaluatesRightWhenLeftUnknown) {
+      if (a === undefined && !readsRight) {
         // Evaluated for the explanation only (the plain path stops at the unknown left side):
         // its data errors do not make an `is present` unknown.
         const failures = ctx.failures;
@@ -684,14 +668,14 @@ export class Interpreter {
       if (!ctx.trace!.comparisons) return v;
       const node = ctx.trace!.stack.at(-1);
       const list = node?.comparisons;
-      if (list && list.length < MAX_RECORDED_COMPARISONS) list.push(comparisonTrace(text, op, a, b, v, lt, showLeft, showRight));
+      if (list && list.length < MAX_RECORDED_COMPARISONS) list.push(comparisonTrace(text, op, a, b, v, shortfall, showLeft, showRight));
       else if (list) {
         // Full (a comparison repeated per element): count it, and keep it as the latest, shown only if no later one comes.
         node!.omittedComparisons = (node!.omittedComparisons ?? 0) + 1;
         // Lists as they are now (data read through getters could change them before it is shown).
         const left = Array.isArray(a) ? a.slice(0, 6) : a;
         const right = Array.isArray(b) ? b.slice(0, 6) : b;
-        ctx.trace!.latest.set(node!, () => comparisonTrace(text, op, left, right, v, lt, showLeft, showRight));
+        ctx.trace!.latest.set(node!, () => comparisonTrace(text, op, left, right, v, shortfall, showLeft, showRight));
       }
       return v;
     };
@@ -703,88 +687,29 @@ export class Interpreter {
     return undefined;
   }
 
-  private binaryOp(e: A.BinaryExpr, op: A.BinaryOperator, lt: Type, rt: Type): (a: unknown, b: unknown, ctx: EvalContext) => unknown {
-    const zone = this.p.timezone;
-    switch (op) {
-      case '=':
-      case '!=': {
-        const eq = lt.kind === 'duration' ? (a: unknown, b: unknown) => C.compareDurations(a as C.Duration, b as C.Duration) === 0 : lt.kind === 'list' ? listEquals : (a: unknown, b: unknown) => a === b;
-        return op === '=' ? (a, b) => eq(a, b) : (a, b) => !eq(a, b);
-      }
-      case '<':
-      case '<=':
-      case '>':
-      case '>=': {
-        if (lt.kind === 'duration') {
-          return (a, b) => {
-            const c = C.compareDurations(a as C.Duration, b as C.Duration);
-            return c === undefined ? undefined : compareResult(op, c);
-          };
-        }
-        switch (op) {
-          case '<':
-            return (a, b) => (a as number) < (b as number);
-          case '<=':
-            return (a, b) => (a as number) <= (b as number);
-          case '>':
-            return (a, b) => (a as number) > (b as number);
-          default:
-            return (a, b) => (a as number) >= (b as number);
-        }
-      }
-      case 'in':
-      case 'not in': {
-        const negate = op === 'not in';
-        if (rt.kind === 'period') {
-          const test =
-            lt.kind === 'date'
-              ? (a: unknown, b: unknown) => C.dayInWindow(a as number, b as C.Window, zone)
-              : (a: unknown, b: unknown) => C.instantInWindow(a as number, b as C.Window, zone);
-          return negate ? (a, b) => !test(a, b) : test;
-        }
-        const element = rt.kind === 'list' ? rt.element : ({ kind: 'any' } as Type);
-        const member = this.membership(element, this.isRawData(e.right), this.pathOf(e.right));
-        return negate
-          ? (a, b, ctx) => {
-              const v = member(b as unknown[], a, ctx);
-              return v === undefined ? undefined : !v;
-            }
-          : (a, b, ctx) => member(b as unknown[], a, ctx);
-      }
-      case 'contains': {
-        if (lt.kind === 'string') return (a, b) => (a as string).includes(b as string);
-        const element = lt.kind === 'list' ? lt.element : ({ kind: 'any' } as Type);
-        const member = this.membership(element, this.isRawData(e.left), this.pathOf(e.left));
-        return (a, b, ctx) => member(a as unknown[], b, ctx);
-      }
-      case 'starts with':
-        return (a, b) => (a as string).startsWith(b as string);
-      case 'ends with':
-        return (a, b) => (a as string).endsWith(b as string);
-      case '+':
-      case '-': {
-        const sign = op === '+' ? 1 : -1;
-        if (lt.kind === 'number') return op === '+' ? (a, b) => D.add(a as number, b as number) : (a, b) => D.sub(a as number, b as number);
-        if (lt.kind === 'duration' && rt.kind === 'duration') {
-          return (a, b) => {
-            const x = a as C.Duration;
-            const y = b as C.Duration;
-            return { months: x.months + sign * y.months, days: x.days + sign * y.days, ms: x.ms + sign * y.ms };
-          };
-        }
-        if (lt.kind === 'duration') return this.binaryOp(e, op, rt, lt) && ((a, b) => addToTime(b, rt, a as C.Duration, 1, zone));
-        if (rt.kind === 'duration') return (a, b) => addToTime(a, lt, b as C.Duration, sign, zone);
-        // date - date, datetime - datetime: a duration in days or milliseconds.
-        if (lt.kind === 'date') return (a, b) => ({ months: 0, days: (a as number) - (b as number), ms: 0 });
-        return (a, b) => ({ months: 0, days: 0, ms: (a as number) - (b as number) });
-      }
-      case '*':
-        return (a, b) => D.mul(a as number, b as number);
-      case '/':
-        return (a, b) => D.div(a as number, b as number);
-      default:
-        return () => undefined;
+  /**
+   * The operator's computation on known operands, as its declaration gives it. A membership test
+   * walks the list here (lazily: elements from data are checked as they are compared, within the
+   * limits); everything else is the overload's evaluation on values.
+   */
+  private binaryOp(e: A.BinaryExpr, overload: BinaryOverload): (a: unknown, b: unknown, ctx: EvalContext) => unknown {
+    const m = overload.membership;
+    if (m) {
+      const list = m.list === 'right' ? e.right : e.left;
+      const listType = this.typeOf(list);
+      const element = listType.kind === 'list' ? listType.element : ({ kind: 'any' } as Type);
+      const member = this.membership(element, this.isRawData(list), this.pathOf(list));
+      if (m.list === 'left') return (a, b, ctx) => member(a as unknown[], b, ctx);
+      return m.negate
+        ? (a, b, ctx) => {
+            const v = member(b as unknown[], a, ctx);
+            return v === undefined ? undefined : !v;
+          }
+        : (a, b, ctx) => member(b as unknown[], a, ctx);
     }
+    const evaluate = overload.evaluate;
+    const zone = this.p.timezone;
+    return (a, b) => evaluate(a, b, zone);
   }
 
   /** Membership of a value in a list (from data, checked element by element, or computed). Three-valued. */
@@ -826,6 +751,11 @@ export class Interpreter {
     };
   }
 
+  /**
+   * An aggregation: every element visited (so that every data error is recorded), elements from
+   * data checked as they are read, the length counted as steps; the values kept by `where`
+   * folded as the aggregation's declaration says (constructs/aggregations.ts).
+   */
   private aggregate(e: A.AggregateExpr, traced: boolean): Fn {
     if (e.variable) this.aggregateSources.set(e.variable, e.source);
     const source = this.expr(e.source, traced);
@@ -837,10 +767,10 @@ export class Interpreter {
     const slot = e.variable ? this.varSlot(e.variable) : -1;
     const filter = e.filter ? (this.expr(e.filter, traced) as BoolFn) : undefined;
     const projection = e.projection ? this.expr(e.projection, traced) : undefined;
-    const fn = e.fn;
     const limits = this.limits;
     const valueType = e.projection ? this.typeOf(e.projection) : elementType;
-    const isDuration = valueType.kind === 'duration';
+    const fold = aggregation(e.fn).fold(valueType, e.projection !== undefined);
+    const stepsUnknown = fold.stepsUnknown === true;
     return (ctx) => {
       let list = source(ctx) as unknown[] | Record<string, unknown> | undefined;
       if (list === undefined) return undefined;
@@ -849,12 +779,8 @@ export class Interpreter {
       if (n > limits.maxListLength) throw new LimitExceeded(`${path(ctx)} has ${n} elements; the limit is ${limits.maxListLength}`);
       ctx.steps += n;
       if (ctx.steps > limits.maxSteps) throw new LimitExceeded(`evaluation took more than ${limits.maxSteps} steps`);
-      let count = 0;
-      let sum: number | undefined = 0;
-      let best: unknown = undefined;
+      let state = fold.start();
       let unknown = false;
-      let seenTrue = false;
-      let seenFalse = false;
       for (let i = 0; i < n; i++) {
         let item = list[i];
         if (convert) {
@@ -876,48 +802,16 @@ export class Interpreter {
           }
         }
         const value = projection ? projection(ctx) : item;
-        switch (fn) {
-          case 'count':
-            if (projection) {
-              if (value === undefined) unknown = true;
-              else if (value === true) count++;
-            } else count++;
-            break;
-          case 'sum':
-            if (value === undefined) unknown = true;
-            else if (sum !== undefined) sum = D.add(sum, value as number);
-            break;
-          case 'min':
-          case 'max':
-            if (value === undefined) unknown = true;
-            else if (best === undefined) best = value;
-            else {
-              const c = isDuration ? C.compareDurations(value as C.Duration, best as C.Duration) : (value as number) < (best as number) ? -1 : (value as number) > (best as number) ? 1 : 0;
-              if (c === undefined) unknown = true;
-              else if ((fn === 'min' && c < 0) || (fn === 'max' && c > 0)) best = value;
-            }
-            break;
-          case 'any':
-          case 'all':
-            if (value === undefined) unknown = true;
-            else if (value) seenTrue = true;
-            else seenFalse = true;
-            break;
-        }
+        if (value === undefined && !stepsUnknown) unknown = true;
+        else state = fold.step(state, value);
       }
-      switch (fn) {
-        case 'count':
-          return unknown ? undefined : count;
-        case 'sum':
-          return unknown ? undefined : sum;
-        case 'min':
-        case 'max':
-          return unknown ? undefined : best;
-        case 'any':
-          return seenTrue ? true : unknown ? undefined : false;
-        case 'all':
-          return seenFalse ? false : unknown ? undefined : true;
+      const result = fold.finish(state, unknown);
+      // An unknown with a cause of its own (no values to average) is named where unknowns are.
+      if (result === undefined && ctx.trace && fold.cause) {
+        const cause = fold.cause(state);
+        if (cause !== undefined) ctx.trace.unknowns.push(`${path(ctx)}: ${cause}`);
       }
+      return result;
     };
   }
 
@@ -1011,24 +905,6 @@ export function unique(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
-
-function compareResult(op: string, c: -1 | 0 | 1): boolean {
-  return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
-}
-
-function listEquals(a: unknown, b: unknown): boolean {
-  const x = a as unknown[];
-  const y = b as unknown[];
-  return x.length === y.length && x.every((v, i) => v === y[i]);
-}
-
-function addToTime(time: unknown, type: Type, dur: C.Duration, sign: 1 | -1, zone: string): unknown {
-  if (type.kind === 'date') {
-    const r = C.addDurationToDay(time as number, dur, sign, zone);
-    return r.kind === 'date' ? r.day : r.ms;
-  }
-  return C.addDurationToInstant(time as number, dur, sign, zone);
-}
 
 function enumDataValue(t: EnumType, index: number): string {
   const member = t.decl.members[index];

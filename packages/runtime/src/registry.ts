@@ -7,7 +7,7 @@ import { check, memoryHost, type CheckedPolicy, type Diagnostic, type SourceHost
 import { compile, type CompiledPolicy, type CompileOptions, type EvaluateOptions } from './compile.js';
 import type { Decision } from './decision.js';
 import { defaultRuntimeLimits, type RuntimeLimits } from './limits.js';
-import { dayOfInstant, formatDate, parseDate, parseDateTime } from './values/calendar.js';
+import { dayOfInstant, formatDate, parseDate, parseDateTime } from '@bylaw/dsl/calendar';
 
 /** One version of a policy and the period it is in force. */
 export interface PolicyVersion {
