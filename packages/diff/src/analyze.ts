@@ -17,7 +17,7 @@
  * what that edit alone does.
  */
 import type * as A from '@bylaw/dsl';
-import type { CheckedPolicy, ResolvedName } from '@bylaw/dsl';
+import { aggregation, assertNever, isLiteral, binaryOperator, binaryOverload, unaryOperator, type CheckedPolicy, type Monotone, type ResolvedName } from '@bylaw/dsl';
 import { canonical, canonicalBody, flatten, oriented, printBody, printExpr } from './canonical.js';
 import { compare, constOf, listHas, sameValue, showValue, type Scope, type Value } from './values.js';
 
@@ -334,8 +334,6 @@ class Siblings<T extends { readonly body: A.CriterionBody }> implements Level {
 // ---------------------------------------------------------------------------
 // The analyzer
 
-const LOWER = new Set(['>', '>=']);
-const UPPER = new Set(['<', '<=']);
 
 /** Thrown when an analysis takes more steps than its budget (see `maxAnalysisSteps`). */
 export class AnalysisBudgetSpent extends Error {
@@ -532,7 +530,9 @@ export class Analyzer {
     // Sites are the outermost atoms: this condition replaces what was found inside it, except
     // the sites inside an aggregation it holds; a name keeps the sites of its definition.
     if (o.kind === 'NameRef' || o.kind === 'UnaryExpr') return v;
-    const kind: Site['kind'] = o.kind === 'BinaryExpr' && (o.operator === 'in' || o.operator === 'not in') ? 'member' : o.kind === 'BinaryExpr' && ['<', '<=', '>', '>=', '=', '!='].includes(o.operator) ? 'compare' : 'condition';
+    // The witness strategy of the operator's declaration: a bound to aim at, a list to add to, or the condition as a whole.
+    const witness = o.kind === 'BinaryExpr' ? binaryOperator(o.operator).witness.kind : undefined;
+    const kind: Site['kind'] = witness === 'member' ? 'member' : witness === 'compare' ? 'compare' : 'condition';
     const inner = f.within ? [] : v.sites.filter((x) => x.within);
     return { ...v, sites: [{ owner, kind, context: [...this.chain], ...(f.within ? { within: f.within } : {}), old: o, new: n }, ...inner] };
   }
@@ -540,92 +540,8 @@ export class Analyzer {
   private condInner(o: A.Expression, n: A.Expression, owner: string, agg: boolean): Verdict {
     const po = this.po;
     const pn = this.pn;
-    if (o.kind === 'BinaryExpr' && n.kind === 'BinaryExpr') {
-      const a = oriented(o, po);
-      const b = oriented(n, pn);
-      const family = (op: string) => (LOWER.has(op) ? 'lower' : UPPER.has(op) ? 'upper' : op);
-      if (family(a.op) === family(b.op) && (LOWER.has(a.op) || UPPER.has(a.op))) {
-        const vl = this.val(a.left, b.left, owner, agg);
-        const vr = this.val(a.right, b.right, owner, agg);
-        const lower = LOWER.has(a.op);
-        let v: Verdict = joinV(lower ? asCond(vl) : flipV(asCond(vl)), lower ? flipV(asCond(vr)) : asCond(vr));
-        if (a.op !== b.op && this.inFocus(owner)) {
-          // >= → > and <= → < drop the boundary value itself.
-          const strict = b.op === '>' || b.op === '<';
-          const m = leaf(strict ? 'stricter' : 'looser', `${a.op} becomes ${b.op}: the boundary value itself ${strict ? 'no longer passes' : 'now passes'}`);
-          this.mark(owner, m);
-          v = joinV(v, m);
-        }
-        if (v.dir !== 'equal' && vr.dir !== 'equal' && vl.dir === 'equal') {
-          v = { ...v, why: [thresholdSentence(owner, b, lower, vr)] };
-        } else if (v.dir !== 'equal' && vl.dir !== 'equal') {
-          v = { ...v, why: [`${ownerLabel(owner)}: ${printExpr(n)} — the quantity compared changed (${vl.why.join('; ')})${vr.dir !== 'equal' ? `; the bound changed (${vr.why.join('; ')})` : ''}`] };
-        }
-        return v;
-      }
-      if (a.op === b.op && (a.op === 'in' || a.op === 'not in')) {
-        const vl = this.val(a.left, b.left, owner, agg);
-        const vr = this.val(a.right, b.right, owner, agg);
-        if (vl.dir !== 'equal') return this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — now tests a different value (${vl.why.join('; ')})`);
-        let v = asCond(vr);
-        if (a.op === 'not in') v = flipV(v);
-        if (v.dir !== 'equal') v = { ...v, why: [`${ownerLabel(owner)}: ${printExpr(n)} — ${listChange(vr, a.op === 'in')}`] };
-        return v;
-      }
-      if (a.op === b.op && a.op === 'contains') {
-        const vl = this.val(a.left, b.left, owner, agg);
-        const vr = this.val(a.right, b.right, owner, agg);
-        const listLeft = po.types.get(a.left)?.kind === 'list';
-        if (vr.dir !== 'equal' || (!listLeft && vl.dir !== 'equal')) return this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — tests something else`);
-        return asCond(vl);
-      }
-      if (a.op === b.op && (a.op === '=' || a.op === '!=' || a.op === 'starts with' || a.op === 'ends with')) {
-        const vl = this.val(a.left, b.left, owner, agg);
-        const vr = this.val(a.right, b.right, owner, agg);
-        if (vl.dir === 'equal' && vr.dir === 'equal') return EQUAL;
-        const detail = [...vl.why, ...vr.why].join('; ');
-        return { ...this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — now asks for a different value${detail ? ` (${detail})` : ''}: some subjects pass only under the old version, others only under the new`), sites: [] };
-      }
-      if (a.op === b.op && (a.op === 'and' || a.op === 'or')) {
-        // Reached only for non-group use (groups are handled by body()).
-        return this.body(o, n, owner, agg);
-      }
-    }
-    if (o.kind === 'UnaryExpr' && n.kind === 'UnaryExpr' && o.operator === 'not' && n.operator === 'not') {
-      return flipV(this.body(o.operand, n.operand, owner, agg));
-    }
-    if (o.kind === 'NameRef' && n.kind === 'NameRef' && o.name === n.name) {
-      const ro = po.names.get(o);
-      const rn = pn.names.get(n);
-      if (ro?.kind === 'criterion' && rn?.kind === 'criterion') return this.criterion(o.name);
-      return asCond(this.name(o, n, owner));
-    }
-    if (o.kind === 'AggregateExpr' && n.kind === 'AggregateExpr' && o.fn === n.fn && (o.fn === 'any' || o.fn === 'all')) {
-      return asCond(this.aggregate(o, n, owner));
-    }
-    if (o.kind === 'PresenceExpr' && n.kind === 'PresenceExpr' && o.present === n.present) {
-      const v = this.val(o.operand, n.operand, owner, true);
-      return v.dir === 'equal' ? EQUAL : this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — tests another value`);
-    }
-    if (o.kind === 'SatisfiesExpr' && n.kind === 'SatisfiesExpr') {
-      const v = this.val(o.subject, n.subject, owner, true);
-      if (o.policy.text === n.policy.text && v.dir === 'equal') return EQUAL;
-      return this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — refers to another policy or subject`);
-    }
-    if (o.kind === 'ConditionalExpr' && n.kind === 'ConditionalExpr') {
-      const c = this.body(o.condition, n.condition, owner, true);
-      if (c.dir !== 'equal') return this.unknownHere(owner, `${ownerLabel(owner)}: the if condition changed`);
-      return joinV(this.body(o.then, n.then, owner, agg), this.body(o.otherwise, n.otherwise, owner, agg));
-    }
-    if (o.kind === 'MemberAccess' && n.kind === 'MemberAccess') return asCond(this.val(o, n, owner, agg));
-    if (o.kind === 'IndexAccess' && n.kind === 'IndexAccess') return asCond(this.val(o, n, owner, agg));
-    if (o.kind === 'BoolLiteral' && n.kind === 'BoolLiteral') {
-      if (o.value === n.value) return EQUAL;
-      if (!this.inFocus(owner)) return EQUAL;
-      const m = leaf(n.value ? 'looser' : 'stricter', `${ownerLabel(owner)}: ${o.value} becomes ${n.value}`);
-      this.mark(owner, m);
-      return m;
-    }
+    const same = o.kind === n.kind ? this.sameKindCond(o, n, owner, agg) : undefined;
+    if (same) return same;
     // Different shapes.
     if (canonical(o, po) === canonical(n, pn)) return EQUAL;
     if (!this.inFocus(owner)) return EQUAL;
@@ -638,6 +554,131 @@ export class Analyzer {
       return m;
     }
     return this.unknownHere(owner, `${ownerLabel(owner)}: the condition was rewritten (${printExpr(o)} → ${printExpr(n)}); which subjects it admits cannot be ordered`);
+  }
+
+  /** Two conditions of the same kind, compared part by part; undefined to compare them whole. */
+  private sameKindCond(o: A.Expression, n: A.Expression, owner: string, agg: boolean): Verdict | undefined {
+    const po = this.po;
+    const pn = this.pn;
+    switch (o.kind) {
+      case 'BinaryExpr':
+        return this.binaryCond(o, n as A.BinaryExpr, owner, agg);
+      case 'UnaryExpr': {
+        const nn = n as A.UnaryExpr;
+        return o.operator === 'not' && nn.operator === 'not' ? flipV(this.body(o.operand, nn.operand, owner, agg)) : undefined;
+      }
+      case 'NameRef': {
+        if (o.name !== (n as A.NameRef).name) return undefined;
+        const ro = po.names.get(o);
+        const rn = pn.names.get(n);
+        if (ro?.kind === 'criterion' && rn?.kind === 'criterion') return this.criterion(o.name);
+        return asCond(this.name(o, n as A.NameRef, owner));
+      }
+      case 'AggregateExpr': {
+        const nn = n as A.AggregateExpr;
+        // An aggregation that is a condition (any, all).
+        return o.fn === nn.fn && po.types.get(o)?.kind === 'bool' ? asCond(this.aggregate(o, nn, owner)) : undefined;
+      }
+      case 'PresenceExpr': {
+        const nn = n as A.PresenceExpr;
+        if (o.present !== nn.present) return undefined;
+        const v = this.val(o.operand, nn.operand, owner, true);
+        return v.dir === 'equal' ? EQUAL : this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — tests another value`);
+      }
+      case 'SatisfiesExpr': {
+        const nn = n as A.SatisfiesExpr;
+        const v = this.val(o.subject, nn.subject, owner, true);
+        if (o.policy.text === nn.policy.text && v.dir === 'equal') return EQUAL;
+        return this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — refers to another policy or subject`);
+      }
+      case 'ConditionalExpr': {
+        const nn = n as A.ConditionalExpr;
+        const c = this.body(o.condition, nn.condition, owner, true);
+        if (c.dir !== 'equal') return this.unknownHere(owner, `${ownerLabel(owner)}: the if condition changed`);
+        return joinV(this.body(o.then, nn.then, owner, agg), this.body(o.otherwise, nn.otherwise, owner, agg));
+      }
+      case 'MemberAccess':
+      case 'IndexAccess':
+        return asCond(this.val(o, n, owner, agg));
+      case 'BoolLiteral': {
+        const nn = n as A.BoolLiteral;
+        if (o.value === nn.value) return EQUAL;
+        if (!this.inFocus(owner)) return EQUAL;
+        const m = leaf(nn.value ? 'looser' : 'stricter', `${ownerLabel(owner)}: ${o.value} becomes ${nn.value}`);
+        this.mark(owner, m);
+        return m;
+      }
+      // Values, not conditions: compared whole.
+      case 'NumberLiteral':
+      case 'StringLiteral':
+      case 'DateLiteral':
+      case 'DateTimeLiteral':
+      case 'DurationLiteral':
+      case 'ListLiteral':
+      case 'TodayRef':
+      case 'NowRef':
+      case 'PeriodExpr':
+      case 'DuringExpr':
+        return undefined;
+      default:
+        return assertNever(o);
+    }
+  }
+
+  /** Two tests or logic operators: thresholds, membership, equality; undefined when the operators differ. */
+  private binaryCond(o: A.BinaryExpr, n: A.BinaryExpr, owner: string, agg: boolean): Verdict | undefined {
+    const po = this.po;
+    const pn = this.pn;
+    const a = oriented(o, po);
+    const b = oriented(n, pn);
+    const bound = boundOf(a.op);
+    if (bound && bound === boundOf(b.op)) {
+      const vl = this.val(a.left, b.left, owner, agg);
+      const vr = this.val(a.right, b.right, owner, agg);
+      const lower = bound === 'lower';
+      let v: Verdict = joinV(lower ? asCond(vl) : flipV(asCond(vl)), lower ? flipV(asCond(vr)) : asCond(vr));
+      if (a.op !== b.op && this.inFocus(owner)) {
+        // >= → > and <= → < drop the boundary value itself.
+        const strict = !includesBound(b.op);
+        const m = leaf(strict ? 'stricter' : 'looser', `${a.op} becomes ${b.op}: the boundary value itself ${strict ? 'no longer passes' : 'now passes'}`);
+        this.mark(owner, m);
+        v = joinV(v, m);
+      }
+      if (v.dir !== 'equal' && vr.dir !== 'equal' && vl.dir === 'equal') {
+        v = { ...v, why: [thresholdSentence(owner, b, lower, vr)] };
+      } else if (v.dir !== 'equal' && vl.dir !== 'equal') {
+        v = { ...v, why: [`${ownerLabel(owner)}: ${printExpr(n)} — the quantity compared changed (${vl.why.join('; ')})${vr.dir !== 'equal' ? `; the bound changed (${vr.why.join('; ')})` : ''}`] };
+      }
+      return v;
+    }
+    const decl = binaryOperator(a.op);
+    if (a.op === b.op && decl.category === 'logic') {
+      // Reached only for non-group use (groups are handled by body()).
+      return this.body(o, n, owner, agg);
+    }
+    if (a.op === b.op && decl.category === 'test') {
+      const lt = po.types.get(a.left);
+      const rt = po.types.get(a.right);
+      const overload = lt && rt ? binaryOverload(a.op, lt, rt) : undefined;
+      const direction = overload?.direction ?? decl.direction;
+      const vl = this.val(a.left, b.left, owner, agg);
+      const vr = this.val(a.right, b.right, owner, agg);
+      if (direction.left === 'none' && direction.right === 'none') {
+        // A test of equality (= != starts with …): another value is another question.
+        if (vl.dir === 'equal' && vr.dir === 'equal') return EQUAL;
+        const detail = [...vl.why, ...vr.why].join('; ');
+        return { ...this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — now asks for a different value${detail ? ` (${detail})` : ''}: some subjects pass only under the old version, others only under the new`), sites: [] };
+      }
+      // A membership test: the list may grow or shrink; the value looked up must stay.
+      const listLeft = direction.left !== 'none';
+      const [list, value, moves] = listLeft ? [vl, vr, direction.left] : [vr, vl, direction.right];
+      if (value.dir !== 'equal') return this.unknownHere(owner, `${ownerLabel(owner)}: ${printExpr(n)} — now tests a different value (${value.why.join('; ')})`);
+      let v = asCond(list);
+      if (moves === 'down') v = flipV(v);
+      if (v.dir !== 'equal') v = { ...v, why: [`${ownerLabel(owner)}: ${printExpr(n)} — ${listChange(list, moves === 'up')}`] };
+      return v;
+    }
+    return undefined;
   }
 
   private unknownHere(owner: string, why: string): Verdict {
@@ -679,8 +720,7 @@ export class Analyzer {
     this.step();
     const po = this.po;
     const pn = this.pn;
-    const literal = (e: A.Expression) => e.kind === 'NumberLiteral' || e.kind === 'StringLiteral' || e.kind === 'DateLiteral' || e.kind === 'DateTimeLiteral' || e.kind === 'DurationLiteral' || e.kind === 'BoolLiteral';
-    if (literal(o) && literal(n)) return this.constants(o, n, owner);
+    if (isLiteral(o) && isLiteral(n)) return this.constants(o, n, owner);
     if (o.kind === 'NameRef' && n.kind === 'NameRef' && o.name === n.name) return this.name(o, n, owner);
     const eo = po.names.get(o);
     const en = pn.names.get(n);
@@ -705,32 +745,30 @@ export class Analyzer {
         case 'UnaryExpr': {
           const nn = n as A.UnaryExpr;
           if (o.operator !== nn.operator) break;
-          if (o.operator === 'not') return asVal(this.body(o.operand, nn.operand, owner, agg));
-          return flipVV(this.val(o.operand, nn.operand, owner, agg));
+          const inner = o.operator === 'not' ? asVal(this.body(o.operand, nn.operand, owner, agg)) : this.val(o.operand, nn.operand, owner, agg);
+          return moved(inner, unaryOperator(o.operator).direction) ?? this.vunknown(owner, `${printExpr(n)}: the operand changed`);
         }
         case 'BinaryExpr': {
           const nn = n as A.BinaryExpr;
           if (o.operator !== nn.operator) break;
-          const op = o.operator;
-          if (op === '+' || op === '-') {
-            const l = this.val(o.left, nn.left, owner, agg);
-            const r = this.val(o.right, nn.right, owner, agg);
-            return joinVV(l, op === '+' ? r : flipVV(r));
+          const decl = binaryOperator(o.operator);
+          if (decl.category !== 'arithmetic') {
+            // A condition in value position (a bool let).
+            return asVal(this.body(o, nn, owner, agg));
           }
-          if (op === '*' || op === '/') {
-            const l = this.val(o.left, nn.left, owner, agg);
-            const r = this.val(o.right, nn.right, owner, agg);
-            if (l.dir === 'equal' && r.dir === 'equal') return joinVV(l, r);
-            const positive = (e: A.Expression, s: Scope) => {
-              const c = constOf(e, s);
-              return c?.kind === 'number' && c.value > 0;
-            };
-            if (r.dir === 'equal' && positive(o.right, this.so) && positive(nn.right, this.sn)) return l;
-            if (op === '*' && l.dir === 'equal' && positive(o.left, this.so) && positive(nn.left, this.sn)) return r;
-            return this.vunknown(owner, `${printExpr(n)}: a product or quotient whose sign is not known`);
-          }
-          // A condition in value position (a bool let).
-          return asVal(this.body(o, nn, owner, agg));
+          const l = this.val(o.left, nn.left, owner, agg);
+          const r = this.val(o.right, nn.right, owner, agg);
+          if (l.dir === 'equal' && r.dir === 'equal') return joinVV(l, r);
+          // `withPositive`: moves with the operand while the other side stays a positive constant.
+          const positive = (e: A.Expression, s: Scope) => {
+            const c = constOf(e, s);
+            return c?.kind === 'number' && c.value > 0;
+          };
+          const steady = (v: VVerdict, x: A.Expression, y: A.Expression) => v.dir === 'equal' && positive(x, this.so) && positive(y, this.sn);
+          const left = moved(l, decl.direction.left, steady(r, o.right, nn.right));
+          const right = moved(r, decl.direction.right, steady(l, o.left, nn.left));
+          if (!left || !right) return this.vunknown(owner, `${printExpr(n)}: a product or quotient whose sign is not known`);
+          return joinVV(left, right);
         }
         case 'AggregateExpr':
           return this.aggregate(o, n as A.AggregateExpr, owner);
@@ -752,8 +790,17 @@ export class Analyzer {
         case 'SatisfiesExpr':
         case 'PresenceExpr':
           return asVal(this.body(o, n as A.Expression, owner, agg));
-        default:
+        // Literals and names of different things: compared through their constant values below.
+        case 'NumberLiteral':
+        case 'StringLiteral':
+        case 'BoolLiteral':
+        case 'DateLiteral':
+        case 'DateTimeLiteral':
+        case 'DurationLiteral':
+        case 'NameRef':
           break;
+        default:
+          return assertNever(o);
       }
     }
     if (canonical(o, po) === canonical(n, pn)) return VEQUAL;
@@ -932,22 +979,46 @@ export class Analyzer {
       proj = isBool ? asVal(this.body(o.projection, n.projection, owner)) : this.val(o.projection, n.projection, owner);
     } else if (o.projection || n.projection) proj = this.vunknown(owner, `${printExpr(n)}: the projection changed`);
     const why = (v: VVerdict, what: string) => (v.dir === 'equal' ? [] : [`${printExpr(n)}: ${what}${v.why.length ? ` (${v.why.join('; ')})` : ''}`]);
-    switch (n.fn) {
-      case 'count':
-      case 'any':
-        return summarize(joinVV(more, proj), [...why(more, `${n.fn === 'count' ? 'counts' : 'looks at'} ${dirWord(more.dir, 'more', 'fewer')} elements`), ...why(proj, 'the condition on each element changed')]);
-      case 'all':
-        return summarize(joinVV(flipVV(more), proj), [...why(more, `must hold for ${dirWord(more.dir, 'more', 'fewer')} elements`), ...why(proj, 'the condition on each element changed')]);
-      case 'max':
-        return summarize(joinVV(more, proj), [...why(more, 'over more elements'), ...why(proj, 'the value taken changed')]);
-      case 'min':
-        return summarize(joinVV(flipVV(more), proj), [...why(more, 'over more elements'), ...why(proj, 'the value taken changed')]);
-      case 'sum': {
-        if (more.dir !== 'equal') return summarize({ ...more, dir: 'unknown' }, why(more, 'adds up a different set of elements, so the total can move either way'));
-        return summarize(proj, why(proj, 'adds up a different value'));
-      }
-    }
+    const decl = aggregation(n.fn);
+    const elements = decl.changes.elements.replace('{more}', dirWord(more.dir, 'more', 'fewer'));
+    // A different set of elements moves a total or a mean either way.
+    if (decl.direction.elements === 'none' && more.dir !== 'equal') return summarize({ ...more, dir: 'unknown' }, why(more, elements));
+    const byElements = moved(more, decl.direction.elements) ?? more;
+    const byValue = moved(proj, decl.direction.value) ?? { ...proj, dir: 'unknown' as const };
+    return summarize(joinVV(byElements, byValue), [...why(more, elements), ...why(proj, decl.changes.value)]);
   }
+}
+
+/**
+ * A value's verdict through an operand whose declared direction is `m`: with it (`up`),
+ * against it (`down`); undefined (direction unknown) when a change of that operand is another
+ * question (`none`), or for `withPositive` unless the other operand is a steady positive constant.
+ */
+function moved(v: VVerdict, m: Monotone, otherSteadyPositive = false): VVerdict | undefined {
+  if (v.dir === 'equal') return v;
+  switch (m) {
+    case 'up':
+      return v;
+    case 'down':
+      return flipVV(v);
+    case 'withPositive':
+      return otherSteadyPositive ? v : undefined;
+    case 'none':
+      return undefined;
+  }
+}
+
+/** Which bound a test sets on its left side (`>=` a lower one), from the operator's declaration. */
+function boundOf(op: A.BinaryOperator): 'lower' | 'upper' | undefined {
+  const decl = binaryOperator(op);
+  if (decl.witness.kind !== 'compare') return undefined;
+  return decl.direction.left === 'up' ? 'lower' : decl.direction.left === 'down' ? 'upper' : undefined;
+}
+
+/** Whether a bound test passes on the bound itself (`>=` does, `>` does not). */
+function includesBound(op: A.BinaryOperator): boolean {
+  const w = binaryOperator(op).witness;
+  return w.kind === 'compare' && w.whenTrue === 'at';
 }
 
 function summarize(v: VVerdict, why: string[]): VVerdict {

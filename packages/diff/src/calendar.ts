@@ -1,9 +1,9 @@
 /**
  * Civil-date arithmetic for building witnesses, in the names the synthesizer
- * uses: a thin layer over the runtime's own calendar (`@bylaw/runtime/calendar`),
+ * uses: a thin layer over the runtime's own calendar (`@bylaw/dsl/calendar`),
  * so that witnesses are written exactly the way the runtime will read them.
  */
-import * as C from '@bylaw/runtime/calendar';
+import * as C from '@bylaw/dsl/calendar';
 
 /** A duration as the language counts it: calendar months, days and milliseconds. */
 export type Duration = C.Duration;

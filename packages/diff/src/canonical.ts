@@ -12,9 +12,7 @@
  * wrong file for definitions that come from an imported library.
  */
 import type * as A from '@bylaw/dsl';
-import { isLiteral, type CheckedPolicy } from '@bylaw/dsl';
-
-const FLIP: Partial<Record<A.BinaryOperator, A.BinaryOperator>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+import { assertNever, binaryOperator, isLiteral, unaryOperator, type CheckedPolicy } from '@bylaw/dsl';
 
 /** Whether an expression is a literal-like constant (no data, no today). */
 export function isConstantShape(e: A.Expression, p: CheckedPolicy): boolean {
@@ -30,14 +28,26 @@ export function isConstantShape(e: A.Expression, p: CheckedPolicy): boolean {
     }
     case 'MemberAccess':
       return p.names.get(e)?.kind === 'enumMember';
-    default:
+    // Literals are constant (above); these read data, the clock or other definitions.
+    case 'TodayRef':
+    case 'NowRef':
+    case 'IndexAccess':
+    case 'BinaryExpr':
+    case 'ConditionalExpr':
+    case 'AggregateExpr':
+    case 'PeriodExpr':
+    case 'DuringExpr':
+    case 'SatisfiesExpr':
+    case 'PresenceExpr':
       return false;
+    default:
+      return assertNever(e);
   }
 }
 
 /** A comparison with a constant on the left, turned around (`5 <= x` → `x >= 5`). */
 export function oriented(e: A.BinaryExpr, p: CheckedPolicy): { left: A.Expression; op: A.BinaryOperator; right: A.Expression } {
-  const flipped = FLIP[e.operator];
+  const flipped = binaryOperator(e.operator).mirror as A.BinaryOperator | undefined;
   if (flipped && isConstantShape(e.left, p) && !isConstantShape(e.right, p)) return { left: e.right, op: flipped, right: e.left };
   return { left: e.left, op: e.operator, right: e.right };
 }
@@ -89,10 +99,12 @@ export function canonical(e: A.Expression, p: CheckedPolicy): string {
         return `(${e.operator} ${parts.join(' ')})`;
       }
       const o = oriented(e, p);
+      const decl = binaryOperator(o.op);
+      // A literal list looked up in is a set: its order does not matter.
       const setLike = (x: A.Expression) => (x.kind === 'ListLiteral' ? `{${x.elements.map((y) => canonical(y, p)).sort().join(',')}}` : canonical(x, p));
-      if (o.op === 'in' || o.op === 'not in') return `(${o.op} ${canonical(o.left, p)} ${setLike(o.right)})`;
-      if (o.op === 'contains') return `(contains ${setLike(o.left)} ${canonical(o.right, p)})`;
-      if (o.op === '=' || o.op === '!=' || o.op === '+' || o.op === '*') {
+      if (decl.listSide === 'right') return `(${o.op} ${canonical(o.left, p)} ${setLike(o.right)})`;
+      if (decl.listSide === 'left') return `(${o.op} ${setLike(o.left)} ${canonical(o.right, p)})`;
+      if (decl.commutative) {
         const [a, b] = [canonical(o.left, p), canonical(o.right, p)].sort();
         return `(${o.op} ${a} ${b})`;
       }
@@ -129,41 +141,36 @@ function normalNumber(v: string): string {
 // ---------------------------------------------------------------------------
 // Printing
 
-const PREC: Record<A.BinaryOperator, number> = {
-  or: 2,
-  and: 3,
-  '=': 5,
-  '!=': 5,
-  '<': 5,
-  '<=': 5,
-  '>': 5,
-  '>=': 5,
-  in: 5,
-  'not in': 5,
-  contains: 5,
-  'starts with': 5,
-  'ends with': 5,
-  '+': 7,
-  '-': 7,
-  '*': 8,
-  '/': 8,
-};
-
 function precedence(e: A.Expression): number {
   switch (e.kind) {
     case 'ConditionalExpr':
       return 1;
     case 'BinaryExpr':
-      return PREC[e.operator];
+      return binaryOperator(e.operator).precedence;
     case 'UnaryExpr':
-      return e.operator === 'not' ? 4 : 9;
+      return unaryOperator(e.operator).precedence;
     case 'SatisfiesExpr':
     case 'PresenceExpr':
       return 5;
     case 'DuringExpr':
       return 6;
-    default:
+    case 'NumberLiteral':
+    case 'StringLiteral':
+    case 'BoolLiteral':
+    case 'DateLiteral':
+    case 'DateTimeLiteral':
+    case 'DurationLiteral':
+    case 'ListLiteral':
+    case 'NameRef':
+    case 'TodayRef':
+    case 'NowRef':
+    case 'MemberAccess':
+    case 'IndexAccess':
+    case 'AggregateExpr':
+    case 'PeriodExpr':
       return 11;
+    default:
+      return assertNever(e);
   }
 }
 
@@ -198,9 +205,10 @@ export function printExpr(e: A.Expression): string {
     case 'UnaryExpr':
       return e.operator === 'not' ? `not ${wrap(e.operand, 4)}` : `-${wrap(e.operand, 9)}`;
     case 'BinaryExpr': {
-      const p = PREC[e.operator];
-      // Comparisons do not associate: both sides need a higher level.
-      const leftMin = p === 5 ? 6 : p;
+      const decl = binaryOperator(e.operator);
+      const p = decl.precedence;
+      // Tests do not associate: both sides need a higher level.
+      const leftMin = decl.chains ? p : p + 1;
       return `${wrap(e.left, leftMin)} ${e.operator} ${wrap(e.right, p + 1)}`;
     }
     case 'ConditionalExpr':

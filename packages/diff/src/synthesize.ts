@@ -9,10 +9,10 @@
  * witness, never produce a wrong one.
  */
 import type * as A from '@bylaw/dsl';
-import type { CheckedPolicy, RecordType, Type } from '@bylaw/dsl';
+import { aggregation, assertNever, binaryOperator, binaryOverload, unaryOverload, type CheckedPolicy, type RecordType, type Type } from '@bylaw/dsl';
 import { oriented } from './canonical.js';
 import * as Cal from './calendar.js';
-import { compare, constOf, enumData, sameValue, toData, type Scope, type Value } from './values.js';
+import { compare, constOf, enumData, fromRuntime, sameValue, toData, toRuntime, type Scope, type Value } from './values.js';
 
 type Obj = Record<string, unknown>;
 
@@ -142,8 +142,27 @@ export class Synth {
         while (arr.length <= i.value) arr.push(this.skeleton(t.element));
         return { get: () => arr[i.value], set: (v) => (arr[i.value] = v) };
       }
-      default:
+      // Not one place in the data.
+      case 'NumberLiteral':
+      case 'StringLiteral':
+      case 'BoolLiteral':
+      case 'DateLiteral':
+      case 'DateTimeLiteral':
+      case 'DurationLiteral':
+      case 'ListLiteral':
+      case 'TodayRef':
+      case 'NowRef':
+      case 'UnaryExpr':
+      case 'BinaryExpr':
+      case 'ConditionalExpr':
+      case 'AggregateExpr':
+      case 'PeriodExpr':
+      case 'DuringExpr':
+      case 'SatisfiesExpr':
+      case 'PresenceExpr':
         return undefined;
+      default:
+        return assertNever(e);
     }
   }
 
@@ -164,8 +183,14 @@ export class Synth {
         if (r?.kind === 'let') return this.setValue(r.decl.value, v, env);
         return false;
       }
-      case 'UnaryExpr':
-        return e.operator === '-' && v.kind === 'number' ? this.setValue(e.operand, { kind: 'number', value: -v.value }, env) : false;
+      case 'UnaryExpr': {
+        // Solved by the operator's declaration: the operand that gives the value.
+        const t = this.policy.types.get(e.operand);
+        const solve = t ? unaryOverload(e.operator, t)?.solve : undefined;
+        const raw = solve ? solve(toRuntime(v)) : undefined;
+        const operand = raw === undefined || !t ? undefined : fromRuntime(raw, t);
+        return operand ? this.setValue(e.operand, operand, env) : false;
+      }
       case 'BinaryExpr':
         return this.setArithmetic(e, v, env);
       case 'AggregateExpr':
@@ -175,38 +200,53 @@ export class Synth {
         if (c?.kind === 'bool') return this.setValue(c.value ? e.then : e.otherwise, v, env);
         return this.makeTrue(e.condition, true, env) && this.setValue(e.then, v, env);
       }
-      default:
+      // Fixed by the policy, or not a value data can set.
+      case 'NumberLiteral':
+      case 'StringLiteral':
+      case 'BoolLiteral':
+      case 'DateLiteral':
+      case 'DateTimeLiteral':
+      case 'DurationLiteral':
+      case 'ListLiteral':
+      case 'TodayRef':
+      case 'NowRef':
+      case 'MemberAccess':
+      case 'IndexAccess':
+      case 'PeriodExpr':
+      case 'DuringExpr':
+      case 'SatisfiesExpr':
+      case 'PresenceExpr':
         return false;
+      default:
+        return assertNever(e);
     }
   }
 
+  /**
+   * Write data so that `left op right` gives `v`: one side is a constant, and the other is solved
+   * for as the operator's declaration says (`x + 3 = v` → `x = v - 3`, exactly).
+   */
   private setArithmetic(e: A.BinaryExpr, v: Value, env: Env): boolean {
-    const zone = this.policy.timezone;
+    const p = this.policy;
+    const lt = p.types.get(e.left);
+    const rt = p.types.get(e.right);
+    const overload = lt && rt ? binaryOverload(e.operator, lt, rt) : undefined;
+    const witness = overload?.witness;
+    const out = p.types.get(e);
+    if (witness?.kind !== 'solve' || !lt || !rt || out?.kind !== v.kind) return false;
+    const target = toRuntime(v);
+    const zone = p.timezone;
     const l = constOf(e.left, this.scope);
     const r = constOf(e.right, this.scope);
-    const num = (x: Value | undefined) => (x?.kind === 'number' ? x.value : undefined);
-    switch (e.operator) {
-      case '+':
-        if (r && v.kind === 'number' && num(r) !== undefined) return this.setValue(e.left, { kind: 'number', value: v.value - num(r)! }, env);
-        if (l && v.kind === 'number' && num(l) !== undefined) return this.setValue(e.right, { kind: 'number', value: v.value - num(l)! }, env);
-        if (r?.kind === 'duration' && (v.kind === 'date' || v.kind === 'datetime')) return this.setValue(e.left, shift(v, r.duration, -1, zone), env);
-        if (l?.kind === 'duration' && (v.kind === 'date' || v.kind === 'datetime')) return this.setValue(e.right, shift(v, l.duration, -1, zone), env);
-        return false;
-      case '-':
-        if (r && v.kind === 'number' && num(r) !== undefined) return this.setValue(e.left, { kind: 'number', value: v.value + num(r)! }, env);
-        if (l && v.kind === 'number' && num(l) !== undefined) return this.setValue(e.right, { kind: 'number', value: num(l)! - v.value }, env);
-        if (r?.kind === 'duration' && (v.kind === 'date' || v.kind === 'datetime')) return this.setValue(e.left, shift(v, r.duration, 1, zone), env);
-        return false;
-      case '*':
-        if (r && num(r) && v.kind === 'number') return this.setValue(e.left, { kind: 'number', value: v.value / num(r)! }, env);
-        if (l && num(l) && v.kind === 'number') return this.setValue(e.right, { kind: 'number', value: v.value / num(l)! }, env);
-        return false;
-      case '/':
-        if (r && num(r) && v.kind === 'number') return this.setValue(e.left, { kind: 'number', value: v.value * num(r)! }, env);
-        return false;
-      default:
-        return false;
+    if (r && witness.left) {
+      const x = fromRuntime(witness.left(target, toRuntime(r), zone), lt);
+      if (x) return this.setValue(e.left, x, env);
     }
+    if (l && witness.right) {
+      const x = fromRuntime(witness.right(target, toRuntime(l), zone), rt);
+      if (x) return this.setValue(e.right, x, env);
+    }
+    return false;
   }
 
   /** Elements of an aggregation's source: a list in the data, or the months of a series window. */
@@ -377,10 +417,12 @@ export class Synth {
     }
     const e = b;
     switch (e.kind) {
-      case 'BinaryExpr':
-        if (e.operator === 'and') return this.group([e.left, e.right], 2, truth, env, pick);
-        if (e.operator === 'or') return this.group([e.left, e.right], 1, truth, env, pick);
+      case 'BinaryExpr': {
+        const decl = binaryOperator(e.operator);
+        // and: both sides hold; or: one does.
+        if (decl.category === 'logic') return this.group([e.left, e.right], decl.decisive ? 1 : 2, truth, env, pick);
         return this.binary(e, truth, env);
+      }
       case 'UnaryExpr':
         return e.operator === 'not' ? this.makeTrue(e.operand, !truth, env, pick) : false;
       case 'BoolLiteral':
@@ -399,7 +441,7 @@ export class Synth {
       case 'IndexAccess':
         return this.setValue(e, { kind: 'bool', value: truth }, env);
       case 'AggregateExpr':
-        return e.fn === 'any' || e.fn === 'all' ? this.makeAggregate(e, truth, env) : false;
+        return aggregation(e.fn).witness.kind === 'truth' ? this.makeAggregate(e, truth, env) : false;
       case 'PresenceExpr': {
         const s = this.slot(e.operand, env);
         if (!s) return false;
@@ -418,8 +460,20 @@ export class Synth {
         if (c?.kind === 'bool') return this.makeTrue(c.value ? e.then : e.otherwise, truth, env, pick);
         return this.makeTrue(e.condition, true, env) && this.makeTrue(e.then, truth, env, pick);
       }
-      default:
+      // Not conditions.
+      case 'NumberLiteral':
+      case 'StringLiteral':
+      case 'DateLiteral':
+      case 'DateTimeLiteral':
+      case 'DurationLiteral':
+      case 'ListLiteral':
+      case 'TodayRef':
+      case 'NowRef':
+      case 'PeriodExpr':
+      case 'DuringExpr':
         return false;
+      default:
+        return assertNever(e);
     }
   }
 
@@ -438,29 +492,25 @@ export class Synth {
     return done >= count && (ok || done >= count);
   }
 
+  /** Make a test hold or fail as its operator's declaration says: aim at a bound, put in a list, build a string. */
   private binary(e: A.BinaryExpr, truth: boolean, env: Env): boolean {
     const o = oriented(e, this.policy);
-    switch (o.op) {
-      case '<':
-      case '<=':
-      case '>':
-      case '>=':
-      case '=':
-      case '!=':
+    const decl = binaryOperator(o.op);
+    const lt = this.policy.types.get(o.left);
+    const rt = this.policy.types.get(o.right);
+    const overload = lt && rt ? binaryOverload(o.op, lt, rt) : undefined;
+    const witness = overload?.witness ?? decl.witness;
+    switch (witness.kind) {
+      case 'compare':
         return this.comparison(o.left, o.op, o.right, truth, env);
-      case 'in':
-      case 'not in':
-        return this.membership(o.left, o.right, o.op === 'in' ? truth : !truth, env);
-      case 'contains': {
-        const lt = this.policy.types.get(o.left);
-        if (lt?.kind === 'list') return this.membership(o.right, o.left, truth, env);
-        return this.text(o.left, o.right, truth, env, (a) => `${a}`, (a) => `${a.split('').reverse().join('')}_other`);
+      case 'member': {
+        const negate = overload?.membership?.negate ?? decl.direction.right === 'down';
+        return decl.listSide === 'left' ? this.membership(o.right, o.left, truth, env) : this.membership(o.left, o.right, negate ? !truth : truth, env);
       }
-      case 'starts with':
-        return this.text(o.left, o.right, truth, env, (a) => `${a}_1`, (a) => `x_${a}`);
-      case 'ends with':
-        return this.text(o.left, o.right, truth, env, (a) => `x_${a}`, (a) => `${a}_x`);
-      default:
+      case 'text':
+        return this.text(o.left, o.right, truth, env, witness.yes, witness.no);
+      case 'solve':
+      case 'group':
         return false;
     }
   }
@@ -484,7 +534,7 @@ export class Synth {
       if (lc) {
         target = lc;
         quantity = right;
-        o = ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, A.BinaryOperator>)[op] ?? op;
+        o = (binaryOperator(op).mirror as A.BinaryOperator | undefined) ?? op;
       }
     }
     if (!target) {
@@ -552,15 +602,6 @@ export class Synth {
   }
 }
 
-function shift(v: Value, d: Cal.Duration, sign: 1 | -1, zone: string): Value {
-  if (v.kind === 'date') {
-    const r = Cal.addToDay(v.day, d, sign, zone);
-    return r.date !== undefined ? { kind: 'date', day: r.date } : { kind: 'datetime', ms: r.datetime! };
-  }
-  if (v.kind === 'datetime') return { kind: 'datetime', ms: Cal.addToInstant(v.ms, d, sign, zone) };
-  return v;
-}
-
 /** The smallest step of a threshold: 1 for whole numbers, else one unit of its last decimal. */
 export function epsilonOf(x: number): number {
   if (Number.isInteger(x)) return 1;
@@ -588,23 +629,19 @@ export function step(v: Value, dir: 1 | -1): Value | undefined {
   }
 }
 
-/** A value for the quantity so that `quantity op target` has the wanted truth. */
+/** A value for the quantity so that `quantity op target` has the wanted truth, where the operator's declaration aims it. */
 export function aim(target: Value, op: A.BinaryOperator, truth: boolean): Value | undefined {
-  switch (op) {
-    case '>=':
-      return truth ? target : step(target, -1);
-    case '>':
-      return truth ? step(target, 1) : target;
-    case '<=':
-      return truth ? target : step(target, 1);
-    case '<':
-      return truth ? step(target, -1) : target;
-    case '=':
-      return truth ? target : different(target);
-    case '!=':
-      return truth ? different(target) : target;
-    default:
-      return undefined;
+  const w = binaryOperator(op).witness;
+  if (w.kind !== 'compare') return undefined;
+  switch (truth ? w.whenTrue : w.whenFalse) {
+    case 'at':
+      return target;
+    case 'above':
+      return step(target, 1);
+    case 'below':
+      return step(target, -1);
+    case 'other':
+      return different(target);
   }
 }
 

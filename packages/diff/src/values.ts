@@ -3,9 +3,14 @@
  * params (their value in the text, or the caller's), placeholders given by the
  * caller, literal tables, `today`, `now`, date arithmetic and windows. The
  * differ compares thresholds with them; the synthesizer aims data at them.
+ *
+ * Operators are folded by their declarations (`@bylaw/dsl`'s construct
+ * table) on the runtime's own values: exact decimals and the runtime's
+ * calendar, so a constant here is the value the runtime computes (`1 / 3`
+ * is the runtime's 0.3333333333333333, not a float rounded to 15 digits).
  */
 import type * as A from '@bylaw/dsl';
-import type { CheckedPolicy, EnumType, Type } from '@bylaw/dsl';
+import { aggregation, assertNever, binaryOperator, binaryOverload, unaryOverload, type CheckedPolicy, type EnumType, type Type } from '@bylaw/dsl';
 import * as Cal from './calendar.js';
 
 /** A constant: what an expression evaluates to when it does not depend on the subject. */
@@ -109,83 +114,150 @@ export function constOf(e: A.Expression, s: Scope, depth = 0): Value | undefined
     }
     case 'UnaryExpr': {
       const v = constOf(e.operand, s, depth + 1);
-      if (!v) return undefined;
-      if (e.operator === 'not') return v.kind === 'bool' ? { kind: 'bool', value: !v.value } : undefined;
-      if (v.kind === 'number') return { kind: 'number', value: -v.value };
-      if (v.kind === 'duration') return { kind: 'duration', duration: { months: -v.duration.months, days: -v.duration.days, ms: -v.duration.ms } };
-      return undefined;
+      const t = p.types.get(e.operand);
+      const overload = v && t ? unaryOverload(e.operator, t) : undefined;
+      const out = p.types.get(e);
+      return overload && out ? fromRuntime(overload.evaluate(toRuntime(v!)), out) : undefined;
     }
-    case 'BinaryExpr': {
-      const a = constOf(e.left, s, depth + 1);
-      const b = constOf(e.right, s, depth + 1);
-      if (!a || !b) return undefined;
-      return arithmetic(e.operator, a, b, zone);
-    }
+    case 'BinaryExpr':
+      return foldBinary(e, s, depth);
     case 'ConditionalExpr': {
       const c = constOf(e.condition, s, depth + 1);
       if (c?.kind !== 'bool') return undefined;
       return constOf(c.value ? e.then : e.otherwise, s, depth + 1);
     }
+    case 'AggregateExpr':
+      return foldAggregate(e, s, depth);
+    // These read the subject's data, or another policy's decision.
+    case 'DuringExpr':
+    case 'SatisfiesExpr':
+    case 'PresenceExpr':
+      return undefined;
     default:
+      return assertNever(e);
+  }
+}
+
+/** An aggregation of a constant list without `where` or a value (`sum([1, 2])`), as its declaration folds it. */
+function foldAggregate(e: A.AggregateExpr, s: Scope, depth: number): Value | undefined {
+  if (e.filter || e.projection) return undefined;
+  const list = constOf(e.source, s, depth + 1);
+  const sourceType = s.policy.types.get(e.source);
+  const out = s.policy.types.get(e);
+  if (list?.kind !== 'list' || sourceType?.kind !== 'list' || !out) return undefined;
+  const fold = aggregation(e.fn).fold(sourceType.element, false);
+  let state = fold.start();
+  for (const item of list.items) state = fold.step(state, toRuntime(item));
+  return fromRuntime(fold.finish(state, false), out);
+}
+
+/**
+ * `a op b` on constants, as the operator's declaration evaluates it on the runtime's values
+ * (`and` / `or` three-valued: a deciding side is enough).
+ */
+function foldBinary(e: A.BinaryExpr, s: Scope, depth: number): Value | undefined {
+  const p = s.policy;
+  const decl = binaryOperator(e.operator);
+  const a = constOf(e.left, s, depth + 1);
+  const b = constOf(e.right, s, depth + 1);
+  if (decl.category === 'logic') {
+    const decisive = decl.decisive === true;
+    const truth = (v: Value | undefined) => (v?.kind === 'bool' ? v.value : undefined);
+    const x = truth(a);
+    const y = truth(b);
+    if (x === decisive || y === decisive) return { kind: 'bool', value: decisive };
+    return x === undefined || y === undefined ? undefined : { kind: 'bool', value: !decisive };
+  }
+  if (!a || !b) return undefined;
+  const lt = p.types.get(e.left);
+  const rt = p.types.get(e.right);
+  const out = p.types.get(e);
+  const overload = lt && rt ? binaryOverload(e.operator, lt, rt) : undefined;
+  if (!overload || !out) return undefined;
+  const x = toRuntime(a);
+  const y = toRuntime(b);
+  if (x === undefined || y === undefined) return undefined;
+  return fromRuntime(overload.evaluate(x, y, p.timezone), out);
+}
+
+/** A constant as the runtime holds it (a number, an epoch day or millisecond, a member's index …); undefined for a table. */
+export function toRuntime(v: Value): unknown {
+  switch (v.kind) {
+    case 'number':
+    case 'string':
+    case 'bool':
+      return v.value;
+    case 'date':
+      return v.day;
+    case 'datetime':
+      return v.ms;
+    case 'duration':
+      return v.duration;
+    case 'enum':
+      return v.index;
+    case 'list': {
+      const items: unknown[] = [];
+      for (const x of v.items) {
+        const r = toRuntime(x);
+        if (r === undefined) return undefined;
+        items.push(r);
+      }
+      return items;
+    }
+    case 'period':
+      return v.window;
+    case 'table':
       return undefined;
   }
 }
 
-/** `a op b` on constants (arithmetic, date arithmetic and comparisons). */
-export function arithmetic(op: A.BinaryOperator, a: Value, b: Value, zone: string): Value | undefined {
-  if (op === '+' || op === '-') {
-    const sign = op === '+' ? 1 : -1;
-    if (a.kind === 'number' && b.kind === 'number') return { kind: 'number', value: round(a.value + sign * b.value) };
-    if (a.kind === 'date' && b.kind === 'duration') {
-      const r = Cal.addToDay(a.day, b.duration, sign, zone);
-      return r.date !== undefined ? { kind: 'date', day: r.date } : { kind: 'datetime', ms: r.datetime! };
+/** A runtime value of a type as a constant; undefined for unknown. */
+export function fromRuntime(raw: unknown, t: Type): Value | undefined {
+  if (raw === undefined) return undefined;
+  switch (t.kind) {
+    case 'number':
+      return { kind: 'number', value: raw as number };
+    case 'string':
+      return { kind: 'string', value: raw as string };
+    case 'bool':
+      return { kind: 'bool', value: raw as boolean };
+    case 'date':
+      return { kind: 'date', day: raw as number };
+    case 'datetime':
+      return { kind: 'datetime', ms: raw as number };
+    case 'duration':
+      return { kind: 'duration', duration: raw as Cal.Duration };
+    case 'enum':
+      return { kind: 'enum', type: t, index: raw as number };
+    case 'period':
+      return { kind: 'period', window: raw as Cal.Window };
+    case 'list': {
+      const items: Value[] = [];
+      for (const x of raw as unknown[]) {
+        const v = fromRuntime(x, t.element);
+        if (!v) return undefined;
+        items.push(v);
+      }
+      return { kind: 'list', items };
     }
-    if (a.kind === 'datetime' && b.kind === 'duration') return { kind: 'datetime', ms: Cal.addToInstant(a.ms, b.duration, sign, zone) };
-    if (op === '+' && a.kind === 'duration' && (b.kind === 'date' || b.kind === 'datetime')) return arithmetic('+', b, a, zone);
-    if (a.kind === 'duration' && b.kind === 'duration') {
-      return { kind: 'duration', duration: { months: a.duration.months + sign * b.duration.months, days: a.duration.days + sign * b.duration.days, ms: a.duration.ms + sign * b.duration.ms } };
-    }
-    return undefined;
+    case 'record':
+    case 'monthly':
+    case 'table':
+    case 'any':
+    case 'error':
+      return undefined;
   }
-  if (op === '*' && a.kind === 'number' && b.kind === 'number') return { kind: 'number', value: round(a.value * b.value) };
-  if (op === '/' && a.kind === 'number' && b.kind === 'number' && b.value !== 0) return { kind: 'number', value: round(a.value / b.value) };
-  const c = compare(a, b);
-  if (c !== undefined) {
-    switch (op) {
-      case '<':
-        return { kind: 'bool', value: c < 0 };
-      case '<=':
-        return { kind: 'bool', value: c <= 0 };
-      case '>':
-        return { kind: 'bool', value: c > 0 };
-      case '>=':
-        return { kind: 'bool', value: c >= 0 };
-      case '=':
-        return { kind: 'bool', value: c === 0 };
-      case '!=':
-        return { kind: 'bool', value: c !== 0 };
-    }
-  }
-  if ((op === '=' || op === '!=') && a.kind === b.kind) {
-    const eq = sameValue(a, b);
-    return { kind: 'bool', value: op === '=' ? eq : !eq };
-  }
-  if (op === 'and' && a.kind === 'bool' && b.kind === 'bool') return { kind: 'bool', value: a.value && b.value };
-  if (op === 'or' && a.kind === 'bool' && b.kind === 'bool') return { kind: 'bool', value: a.value || b.value };
-  return undefined;
-}
-
-function round(x: number): number {
-  return Number.isInteger(x) ? x : Number(x.toPrecision(15));
 }
 
 /** Order of two comparable constants (numbers, dates, datetimes, durations, enum members, strings). */
 export function compare(a: Value, b: Value): -1 | 0 | 1 | undefined {
-  const sign = (x: number) => (x < 0 ? -1 : x > 0 ? 1 : 0) as -1 | 0 | 1;
-  if (a.kind === 'number' && b.kind === 'number') return sign(a.value - b.value);
-  if (a.kind === 'date' && b.kind === 'date') return sign(a.day - b.day);
-  if (a.kind === 'datetime' && b.kind === 'datetime') return sign(a.ms - b.ms);
-  if (a.kind === 'enum' && b.kind === 'enum' && a.type.name === b.type.name) return sign(a.index - b.index);
+  // Exact: the values are the runtime's, compared as the runtime compares them (no subtraction).
+  const order = (x: number, y: number) => (x < y ? -1 : x > y ? 1 : 0) as -1 | 0 | 1;
+  const sign = (x: number) => order(x, 0);
+  if (a.kind === 'number' && b.kind === 'number') return order(a.value, b.value);
+  if (a.kind === 'date' && b.kind === 'date') return order(a.day, b.day);
+  if (a.kind === 'datetime' && b.kind === 'datetime') return order(a.ms, b.ms);
+  if (a.kind === 'enum' && b.kind === 'enum' && a.type.name === b.type.name) return order(a.index, b.index);
   if (a.kind === 'duration' && b.kind === 'duration') return sign(Cal.approximateMs(a.duration) - Cal.approximateMs(b.duration));
   if (a.kind === 'string' && b.kind === 'string') return a.value === b.value ? 0 : undefined;
   // A string and an enum member are the same data when the string is the member's data value.

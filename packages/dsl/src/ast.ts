@@ -583,18 +583,32 @@ export type Literal = NumberLiteral | StringLiteral | BoolLiteral | DateLiteral 
  * ```
  */
 export function isLiteral(e: Expression): e is Literal {
-  switch (e.kind) {
-    case 'NumberLiteral':
-    case 'StringLiteral':
-    case 'BoolLiteral':
-    case 'DateLiteral':
-    case 'DateTimeLiteral':
-    case 'DurationLiteral':
-      return true;
-    default:
-      return false;
-  }
+  return literalKinds[e.kind];
 }
+
+/** Which expression kinds are literals (a typed map: a new kind must say). */
+const literalKinds: { readonly [K in Expression['kind']]: boolean } = {
+  NumberLiteral: true,
+  StringLiteral: true,
+  BoolLiteral: true,
+  DateLiteral: true,
+  DateTimeLiteral: true,
+  DurationLiteral: true,
+  ListLiteral: false,
+  NameRef: false,
+  TodayRef: false,
+  NowRef: false,
+  MemberAccess: false,
+  IndexAccess: false,
+  UnaryExpr: false,
+  BinaryExpr: false,
+  ConditionalExpr: false,
+  AggregateExpr: false,
+  PeriodExpr: false,
+  DuringExpr: false,
+  SatisfiesExpr: false,
+  PresenceExpr: false,
+};
 
 /**
  * The end of an exhaustive dispatch on a kind: `tsc` rejects the call while a kind is

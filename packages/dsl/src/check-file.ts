@@ -3,6 +3,7 @@
  * policy semantics (BYL3xxx) on top of names (names.ts) and expression
  * types (typecheck.ts); the lint-style warnings are in lint.ts.
  */
+import { assertNever } from './ast.js';
 import type * as A from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import { Types, typeToString, type Type } from './types.js';
@@ -361,6 +362,8 @@ export class FileChecker extends ExpressionChecker {
           break;
         case 'BenefitRule':
           break;
+        default:
+          assertNever(rule);
       }
     }
     if (tiers.length > 0 && outcomes.length > 0) {

@@ -25,7 +25,8 @@
  */
 import { doc, util, type AstPath, type Doc, type ParserOptions } from 'prettier';
 import type * as A from '@bylaw/dsl';
-import { chainOperands, isChainOperator, isParenthesised } from './syntax.js';
+import { assertNever } from '@bylaw/dsl';
+import { chainOperands, isAtomic, isChainOperator, isDeclaration, isDecisionRule, isExpression, isParenthesised } from './syntax.js';
 import { getCommentChildNodes } from './visitor-keys.js';
 
 const { hardline, join, literalline, lineSuffix, breakParent } = doc.builders;
@@ -342,22 +343,8 @@ function openBrace(block: Block, text: string): number {
  */
 function staysAfterEquals(value: A.Expression, text: string): boolean {
   if (isParenthesised(value, text)) return false;
-  let node: A.Expression = value;
-  while (node.kind === 'MemberAccess') node = node.object;
-  return value.kind === 'ListLiteral' || atomicKinds.has(node.kind);
+  return value.kind === 'ListLiteral' || isAtomic(value);
 }
-
-const atomicKinds: ReadonlySet<string> = new Set([
-  'NumberLiteral',
-  'StringLiteral',
-  'BoolLiteral',
-  'DateLiteral',
-  'DateTimeLiteral',
-  'DurationLiteral',
-  'NameRef',
-  'TodayRef',
-  'NowRef',
-]);
 
 /** The last part of a heading (`id "label" cites "clause"`). */
 function headingEnd(h: A.Heading | A.CriterionItem): A.Node | undefined {
@@ -370,21 +357,45 @@ function headingEnd(h: A.Heading | A.CriterionItem): A.Node | undefined {
  * comment there prints on its own line above the body.
  */
 function startsLine(enclosing: A.Node, child: A.Node): boolean {
-  switch (enclosing.kind) {
+  if (isDecisionRule(enclosing)) return startsLineInRule(enclosing, child);
+  if (isDeclaration(enclosing)) return startsLineInDeclaration(enclosing, child);
+  return enclosing.kind === 'CriterionItem' && child === enclosing.body;
+}
+
+function startsLineInRule(rule: A.DecisionRule, child: A.Node): boolean {
+  switch (rule.kind) {
     case 'AdmitRule':
-      return child === enclosing.body && child.kind !== 'Combinator';
-    case 'CriterionDecl':
-    case 'CriterionItem':
+      return child === rule.body && child.kind !== 'Combinator';
     case 'ExcludeRule':
     case 'TierRule':
     case 'OutcomeRule':
     case 'PreferRule':
-      return child === enclosing.body;
+      return child === rule.body;
+    case 'DefaultTierRule':
+    case 'OtherwiseRule':
+    case 'BenefitRule':
+      return false;
+    default:
+      return assertNever(rule);
+  }
+}
+
+function startsLineInDeclaration(decl: A.Declaration, child: A.Node): boolean {
+  switch (decl.kind) {
+    case 'CriterionDecl':
+      return child === decl.body;
     case 'LetDecl':
     case 'ParamDecl':
-      return child === enclosing.value;
-    default:
+      return child === decl.value;
+    case 'SubjectDecl':
+    case 'RecordTypeDecl':
+    case 'EnumDecl':
+    case 'PlaceholderDecl':
+    case 'TableDecl':
+    case 'DecideBlock':
       return false;
+    default:
+      return assertNever(decl);
   }
 }
 
@@ -398,26 +409,67 @@ function startsLine(enclosing: A.Node, child: A.Node): boolean {
 function endsLine(node: A.Node, parent: A.Node, text: string): boolean {
   const block = asBlock(parent);
   if (block) return isRowOf(block, node);
+  if (isExpression(parent)) return endsLineInExpression(node, parent, text);
+  if (isDecisionRule(parent)) return endsLineInRule(node, parent);
+  if (isDeclaration(parent)) return endsLineInDeclaration(node, parent, text);
   switch (parent.kind) {
     case 'SourceFile':
       return true;
     case 'PolicyHeader':
       return parent.items.includes(node as A.HeaderItem) || (parent.items.length > 0 && node === (parent.title ?? parent.id));
-    case 'CriterionDecl':
     case 'CriterionItem':
+      return node === headingEnd(parent);
+    default:
+      return false;
+  }
+}
+
+/** {@link endsLine} in a decide rule: after its heading, and between the tiers a benefit is granted to. */
+function endsLineInRule(node: A.Node, parent: A.DecisionRule): boolean {
+  switch (parent.kind) {
     case 'ExcludeRule':
     case 'TierRule':
     case 'OutcomeRule':
     case 'PreferRule':
       return node === headingEnd(parent);
-    case 'LetDecl':
-      return node === (parent.label ?? parent.name) && !staysAfterEquals(parent.value, text);
-    case 'ParamDecl':
-      return node === parent.type && !staysAfterEquals(parent.value, text);
     case 'BenefitRule': {
       const i = parent.grantedTo.indexOf(node as A.Identifier);
       return (i >= 0 && i < parent.grantedTo.length - 1) || (node === headingEnd(parent) && parent.grantedTo.length > 0);
     }
+    case 'AdmitRule':
+    case 'DefaultTierRule':
+    case 'OtherwiseRule':
+      return false;
+    default:
+      return assertNever(parent);
+  }
+}
+
+/** {@link endsLine} in a declaration: after a criterion's heading, before a value that moves below `=`. */
+function endsLineInDeclaration(node: A.Node, parent: A.Declaration, text: string): boolean {
+  switch (parent.kind) {
+    case 'CriterionDecl':
+      return node === headingEnd(parent);
+    case 'LetDecl':
+      return node === (parent.label ?? parent.name) && !staysAfterEquals(parent.value, text);
+    case 'ParamDecl':
+      return node === parent.type && !staysAfterEquals(parent.value, text);
+    // Blocks (their rows) are handled before; the rest print on one line.
+    case 'SubjectDecl':
+    case 'RecordTypeDecl':
+    case 'EnumDecl':
+    case 'PlaceholderDecl':
+    case 'TableDecl':
+    case 'DecideBlock':
+      return false;
+    default:
+      return assertNever(parent);
+  }
+}
+
+/** {@link endsLine} inside an expression: between the operands of a chain, the elements of a list, the parts of an aggregation or a conditional. */
+function endsLineInExpression(node: A.Node, parent: A.Expression, text: string): boolean {
+  switch (parent.kind) {
     case 'BinaryExpr': {
       if (!isChainOperator(parent.operator)) return false;
       const operands = chainOperands(parent, text);
@@ -432,8 +484,26 @@ function endsLine(node: A.Node, parent: A.Node, text: string): boolean {
       return node === parent.source && Boolean(parent.filter ?? parent.projection);
     case 'ConditionalExpr':
       return node === parent.condition || node === parent.then;
-    default:
+    // Printed on one line.
+    case 'NumberLiteral':
+    case 'StringLiteral':
+    case 'BoolLiteral':
+    case 'DateLiteral':
+    case 'DateTimeLiteral':
+    case 'DurationLiteral':
+    case 'NameRef':
+    case 'TodayRef':
+    case 'NowRef':
+    case 'MemberAccess':
+    case 'IndexAccess':
+    case 'UnaryExpr':
+    case 'PeriodExpr':
+    case 'DuringExpr':
+    case 'SatisfiesExpr':
+    case 'PresenceExpr':
       return false;
+    default:
+      return assertNever(parent);
   }
 }
 
@@ -627,21 +697,77 @@ function hasCommentIn(text: string, from: number, to: number): boolean {
  * before a value.
  */
 function separatorAfter(node: A.Node, parent: A.Node): string {
+  if (isExpression(parent)) return separatorInExpression(node, parent);
+  if (isDecisionRule(parent)) return separatorInRule(parent);
+  if (isDeclaration(parent)) return separatorInDeclaration(parent);
+  return parent.kind === 'CriterionItem' ? ':' : '';
+}
+
+/** {@link separatorAfter} in a decide rule: `:` after the heading of a rule with a condition. */
+function separatorInRule(parent: A.DecisionRule): string {
   switch (parent.kind) {
-    case 'CriterionDecl':
-    case 'CriterionItem':
     case 'ExcludeRule':
     case 'TierRule':
     case 'OutcomeRule':
     case 'PreferRule':
       return ':';
+    case 'AdmitRule':
+    case 'DefaultTierRule':
+    case 'OtherwiseRule':
+    case 'BenefitRule':
+      return '';
+    default:
+      return assertNever(parent);
+  }
+}
+
+/** {@link separatorAfter} in a declaration: `:` after a criterion's heading, `=` before a value. */
+function separatorInDeclaration(parent: A.Declaration): string {
+  switch (parent.kind) {
+    case 'CriterionDecl':
+      return ':';
     case 'LetDecl':
     case 'ParamDecl':
       return '=';
+    case 'SubjectDecl':
+    case 'RecordTypeDecl':
+    case 'EnumDecl':
+    case 'PlaceholderDecl':
+    case 'TableDecl':
+    case 'DecideBlock':
+      return '';
+    default:
+      return assertNever(parent);
+  }
+}
+
+/** {@link separatorAfter} inside an expression: `:` before an aggregation's projection. */
+function separatorInExpression(node: A.Node, parent: A.Expression): string {
+  switch (parent.kind) {
     case 'AggregateExpr':
       return node === parent.source && !parent.filter ? ':' : '';
-    default:
+    case 'NumberLiteral':
+    case 'StringLiteral':
+    case 'BoolLiteral':
+    case 'DateLiteral':
+    case 'DateTimeLiteral':
+    case 'DurationLiteral':
+    case 'ListLiteral':
+    case 'NameRef':
+    case 'TodayRef':
+    case 'NowRef':
+    case 'MemberAccess':
+    case 'IndexAccess':
+    case 'UnaryExpr':
+    case 'BinaryExpr':
+    case 'ConditionalExpr':
+    case 'PeriodExpr':
+    case 'DuringExpr':
+    case 'SatisfiesExpr':
+    case 'PresenceExpr':
       return '';
+    default:
+      return assertNever(parent);
   }
 }
 

@@ -10,6 +10,7 @@
  * `(` themselves).
  */
 import type * as A from '@bylaw/dsl';
+import { assertNever, binaryOperator, isLiteral } from '@bylaw/dsl';
 
 const OPEN_PAREN = 40;
 
@@ -29,8 +30,23 @@ function leadingChild(node: A.Expression): A.Node | undefined {
       return node.operand;
     case 'DurationLiteral':
       return node.amount;
-    default:
+    // Forms that begin with a keyword, a sign, a bracket or a literal.
+    case 'NumberLiteral':
+    case 'StringLiteral':
+    case 'BoolLiteral':
+    case 'DateLiteral':
+    case 'DateTimeLiteral':
+    case 'ListLiteral':
+    case 'NameRef':
+    case 'TodayRef':
+    case 'NowRef':
+    case 'UnaryExpr':
+    case 'ConditionalExpr':
+    case 'AggregateExpr':
+    case 'PeriodExpr':
       return undefined;
+    default:
+      return assertNever(node);
   }
 }
 
@@ -41,52 +57,73 @@ export function isParenthesised(node: A.Expression, text: string): boolean {
   return text.charCodeAt(node.span.start) === OPEN_PAREN;
 }
 
-/** Expression kinds, for telling them from other nodes. */
-const expressionKinds: ReadonlySet<string> = new Set<A.Expression['kind']>([
-  'NumberLiteral',
-  'StringLiteral',
-  'BoolLiteral',
-  'DateLiteral',
-  'DateTimeLiteral',
-  'DurationLiteral',
-  'ListLiteral',
-  'NameRef',
-  'TodayRef',
-  'NowRef',
-  'MemberAccess',
-  'IndexAccess',
-  'UnaryExpr',
-  'BinaryExpr',
-  'ConditionalExpr',
-  'AggregateExpr',
-  'PeriodExpr',
-  'DuringExpr',
-  'SatisfiesExpr',
-  'PresenceExpr',
-]);
+/** Expression kinds, for telling them from other nodes (a typed map: a new kind must be listed). */
+const expressionKinds: { readonly [K in A.Expression['kind']]: true } = {
+  NumberLiteral: true,
+  StringLiteral: true,
+  BoolLiteral: true,
+  DateLiteral: true,
+  DateTimeLiteral: true,
+  DurationLiteral: true,
+  ListLiteral: true,
+  NameRef: true,
+  TodayRef: true,
+  NowRef: true,
+  MemberAccess: true,
+  IndexAccess: true,
+  UnaryExpr: true,
+  BinaryExpr: true,
+  ConditionalExpr: true,
+  AggregateExpr: true,
+  PeriodExpr: true,
+  DuringExpr: true,
+  SatisfiesExpr: true,
+  PresenceExpr: true,
+};
+
+/** Decide rule kinds (a typed map: a new kind must be listed). */
+const decisionRuleKinds: { readonly [K in A.DecisionRule['kind']]: true } = {
+  AdmitRule: true,
+  ExcludeRule: true,
+  TierRule: true,
+  DefaultTierRule: true,
+  OutcomeRule: true,
+  OtherwiseRule: true,
+  PreferRule: true,
+  BenefitRule: true,
+};
+
+/** Top-level declaration kinds (a typed map: a new kind must be listed). */
+const declarationKinds: { readonly [K in A.Declaration['kind']]: true } = {
+  SubjectDecl: true,
+  RecordTypeDecl: true,
+  EnumDecl: true,
+  LetDecl: true,
+  ParamDecl: true,
+  PlaceholderDecl: true,
+  TableDecl: true,
+  CriterionDecl: true,
+  DecideBlock: true,
+};
+
+/** Whether a node is a line of a decide block. */
+export function isDecisionRule(node: A.Node): node is A.DecisionRule {
+  return Object.hasOwn(decisionRuleKinds, node.kind);
+}
+
+/** Whether a node is a top-level declaration. */
+export function isDeclaration(node: A.Node): node is A.Declaration {
+  return Object.hasOwn(declarationKinds, node.kind);
+}
 
 /** Whether a node is an expression (as opposed to a declaration, type, name …). */
 export function isExpression(node: A.Node): node is A.Expression {
-  return expressionKinds.has(node.kind);
+  return Object.hasOwn(expressionKinds, node.kind);
 }
-
-/**
- * Operators that chain: a left-nested run of the same precedence level
- * (`a and b and c`, `x + y - z`) prints as one list of operands.
- * Comparisons are non-associative and never chain.
- */
-const chainLevel: Partial<Record<A.BinaryOperator, number>> = {
-  or: 1,
-  and: 2,
-  '+': 7,
-  '-': 7,
-  '*': 8,
-  '/': 8,
-};
 
 /** Whether `operator` chains, i.e. `a op b op c` is one flat list. */
 export function isChainOperator(operator: A.BinaryOperator): boolean {
-  return chainLevel[operator] !== undefined;
+  return binaryOperator(operator).chains;
 }
 
 /**
@@ -96,8 +133,8 @@ export function isChainOperator(operator: A.BinaryOperator): boolean {
 export function continuesChain(parent: A.BinaryExpr, left: A.Expression, text: string): left is A.BinaryExpr {
   return (
     left.kind === 'BinaryExpr' &&
-    chainLevel[parent.operator] !== undefined &&
-    chainLevel[left.operator] === chainLevel[parent.operator] &&
+    isChainOperator(parent.operator) &&
+    binaryOperator(left.operator).precedence === binaryOperator(parent.operator).precedence &&
     !isParenthesised(left, text)
   );
 }
@@ -115,4 +152,33 @@ export function chainOperands(root: A.BinaryExpr, text: string): A.Expression[] 
     node = node.left;
   }
   return rights.reverse();
+}
+
+/**
+ * A value that cannot break (a literal, a name, `today`, `a.b.c`): moving it to the next line
+ * would make no line fit that does not fit already.
+ */
+export function isAtomic(node: A.Expression): boolean {
+  if (isLiteral(node)) return true;
+  switch (node.kind) {
+    case 'NameRef':
+    case 'TodayRef':
+    case 'NowRef':
+      return true;
+    case 'MemberAccess':
+      return isAtomic(node.object);
+    case 'ListLiteral':
+    case 'IndexAccess':
+    case 'UnaryExpr':
+    case 'BinaryExpr':
+    case 'ConditionalExpr':
+    case 'AggregateExpr':
+    case 'PeriodExpr':
+    case 'DuringExpr':
+    case 'SatisfiesExpr':
+    case 'PresenceExpr':
+      return false;
+    default:
+      return assertNever(node);
+  }
 }

@@ -828,8 +828,27 @@ class Generator<Ctx> {
       }
       case 'DuringExpr':
         return this.pathCode(e.series, fieldsOnly);
-      default:
+      // Not a field chain: named by its text, as the interpreter's pathOf names it.
+      case 'IndexAccess':
+      case 'NumberLiteral':
+      case 'StringLiteral':
+      case 'BoolLiteral':
+      case 'DateLiteral':
+      case 'DateTimeLiteral':
+      case 'DurationLiteral':
+      case 'ListLiteral':
+      case 'TodayRef':
+      case 'NowRef':
+      case 'UnaryExpr':
+      case 'BinaryExpr':
+      case 'ConditionalExpr':
+      case 'AggregateExpr':
+      case 'PeriodExpr':
+      case 'SatisfiesExpr':
+      case 'PresenceExpr':
         return fieldsOnly ? undefined : jsString(this.host.textOf(e));
+      default:
+        return assertNever(e);
     }
   }
 
@@ -954,10 +973,10 @@ class Generator<Ctx> {
         e.right.kind === 'ListLiteral' &&
         // A literal list longer than a list may be is the interpreter's to report.
         e.right.elements.length <= this.host.maxListLength &&
-        e.right.elements.every((x) => isSimpleConstant(x, this.host.policy)) &&
+        e.right.elements.every((x) => simpleConstant(x, this.host.policy) !== undefined) &&
         isScalar(lt)
       ) {
-        const values = e.right.elements.map((x) => constantValue(x, this.host.policy));
+        const values = e.right.elements.map((x) => simpleConstant(x, this.host.policy)!.value);
         const a = this.expr(e.left);
         const v = this.t();
         this.emit(`const ${v} = ${a} === undefined ? undefined : ${negate ? '!' : ''}${this.k(new Set(values))}.has(${a});`);
@@ -1298,26 +1317,42 @@ function isLiteralCode(code: string): boolean {
   return /^\(-?[0-9.e+-]+\)$/.test(code) || code === 'true' || code === 'false' || (code.startsWith('"') && code.endsWith('"'));
 }
 
-/** A literal, or an enum member written by name: the same value on every evaluation. */
-function isSimpleConstant(e: A.Expression, p: CheckedPolicy): boolean {
-  if (e.kind === 'StringLiteral' || e.kind === 'NumberLiteral' || e.kind === 'BoolLiteral' || e.kind === 'DateLiteral') return true;
-  return (e.kind === 'NameRef' || e.kind === 'MemberAccess') && p.names.get(e)?.kind === 'enumMember';
-}
-
-/** The runtime value of a constant list element (enum members as their index). */
-function constantValue(e: A.Expression, p: CheckedPolicy): unknown {
+/**
+ * The runtime value of an element of a literal list when it is the same on every evaluation (a
+ * literal, or an enum member written by name, as its index), else undefined.
+ */
+function simpleConstant(e: A.Expression, p: CheckedPolicy): { value: unknown } | undefined {
   switch (e.kind) {
     case 'StringLiteral':
-      return e.value;
+      return { value: e.value };
     case 'NumberLiteral':
-      return Number(e.value);
+      return { value: Number(e.value) };
     case 'BoolLiteral':
-      return e.value;
+      return { value: e.value };
     case 'DateLiteral':
-      return dayFromCivil(e.year, e.month, e.day);
-    default: {
+      return { value: dayFromCivil(e.year, e.month, e.day) };
+    case 'NameRef':
+    case 'MemberAccess': {
       const r = p.names.get(e);
-      return r?.kind === 'enumMember' ? r.index : Symbol('not a constant');
+      return r?.kind === 'enumMember' ? { value: r.index } : undefined;
     }
+    // Values made at evaluation (datetimes in the policy's zone, durations, windows) or read from data.
+    case 'DateTimeLiteral':
+    case 'DurationLiteral':
+    case 'ListLiteral':
+    case 'TodayRef':
+    case 'NowRef':
+    case 'IndexAccess':
+    case 'UnaryExpr':
+    case 'BinaryExpr':
+    case 'ConditionalExpr':
+    case 'AggregateExpr':
+    case 'PeriodExpr':
+    case 'DuringExpr':
+    case 'SatisfiesExpr':
+    case 'PresenceExpr':
+      return undefined;
+    default:
+      return assertNever(e);
   }
 }

@@ -13,9 +13,8 @@
  * These closures define what the generated code (codegen.ts) must compute;
  * it calls them for whatever it does not generate itself.
  */
-import { aggregation, binaryOperator, binaryOverload, unaryOverload, type BinaryOverload, type CheckedPolicy, type ResolvedName, type Type, type RecordType, type EnumType } from '@bylaw/dsl';
+import { aggregation, assertNever, binaryOperator, binaryOverload, unaryOverload, type BinaryOverload, type CheckedPolicy, type ResolvedName, type Type, type RecordType, type EnumType } from '@bylaw/dsl';
 import type * as A from '@bylaw/dsl';
-import * as D from '@bylaw/dsl/decimal';
 import * as C from '@bylaw/dsl/calendar';
 import type { ExplanationNode } from './decision.js';
 import { ConversionFailure, convertValue, readOwn, type Converter } from './convert.js';
@@ -465,12 +464,29 @@ export class Interpreter {
         const name = e.member.name;
         return (ctx) => `${base(ctx)}.${name}`;
       }
-      case 'IndexAccess':
-        return () => this.textOf(e);
       case 'DuringExpr':
         return this.pathOf(e.series);
-      default:
+      // Anything else is named by its text.
+      case 'IndexAccess':
+      case 'NumberLiteral':
+      case 'StringLiteral':
+      case 'BoolLiteral':
+      case 'DateLiteral':
+      case 'DateTimeLiteral':
+      case 'DurationLiteral':
+      case 'ListLiteral':
+      case 'TodayRef':
+      case 'NowRef':
+      case 'UnaryExpr':
+      case 'BinaryExpr':
+      case 'ConditionalExpr':
+      case 'AggregateExpr':
+      case 'PeriodExpr':
+      case 'SatisfiesExpr':
+      case 'PresenceExpr':
         return () => this.textOf(e);
+      default:
+        return assertNever(e);
     }
   }
 
@@ -615,8 +631,26 @@ export class Interpreter {
       }
       case 'ConditionalExpr':
         return this.isRawData(e.then) || this.isRawData(e.otherwise);
-      default:
+      // Values the policy computes or writes: checked (or made) already.
+      case 'NumberLiteral':
+      case 'StringLiteral':
+      case 'BoolLiteral':
+      case 'DateLiteral':
+      case 'DateTimeLiteral':
+      case 'DurationLiteral':
+      case 'ListLiteral':
+      case 'TodayRef':
+      case 'NowRef':
+      case 'UnaryExpr':
+      case 'BinaryExpr':
+      case 'AggregateExpr':
+      case 'PeriodExpr':
+      case 'DuringExpr':
+      case 'SatisfiesExpr':
+      case 'PresenceExpr':
         return false;
+      default:
+        return assertNever(e);
     }
   }
 

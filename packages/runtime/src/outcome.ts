@@ -8,6 +8,7 @@
  * ({@link Outcomes.quickEpilogue}), and the explaining fast path dresses them
  * as full decisions ({@link Outcomes.makers}).
  */
+import { assertNever } from '@bylaw/dsl';
 import type * as A from '@bylaw/dsl';
 import type { CheckedPolicy } from '@bylaw/dsl';
 import type { DataError, DecisionStamp, Labelled, PlainDecision } from './decision.js';
@@ -92,15 +93,55 @@ export class Outcomes {
     }));
     this.bodies = this.rules.filter((r) => r.body !== undefined);
     this.bodies.forEach((r, i) => (r.index = i));
-    const kinds = (...k: A.DecisionRule['kind'][]) => this.rules.filter((r) => k.includes(r.rule.kind));
-    this.excludeRules = kinds('ExcludeRule');
-    this.tierRules = kinds('TierRule', 'DefaultTierRule');
-    this.outcomeRules = kinds('OutcomeRule', 'OtherwiseRule');
-    this.preferRules = kinds('PreferRule');
-    this.benefitRules = kinds('BenefitRule');
-    this.admitRule = kinds('AdmitRule')[0];
-    this.otherwiseRule = kinds('OtherwiseRule')[0];
-    this.hasDefaultTier = kinds('DefaultTierRule').length > 0;
+    const exclude: RuleInfo[] = [];
+    const tiers: RuleInfo[] = [];
+    const outcomes: RuleInfo[] = [];
+    const prefer: RuleInfo[] = [];
+    const benefits: RuleInfo[] = [];
+    let admit: RuleInfo | undefined;
+    let otherwise: RuleInfo | undefined;
+    let defaultTier = false;
+    for (const r of this.rules) {
+      const rule = r.rule;
+      switch (rule.kind) {
+        case 'AdmitRule':
+          admit ??= r;
+          break;
+        case 'ExcludeRule':
+          exclude.push(r);
+          break;
+        case 'TierRule':
+          tiers.push(r);
+          break;
+        case 'DefaultTierRule':
+          tiers.push(r);
+          defaultTier = true;
+          break;
+        case 'OutcomeRule':
+          outcomes.push(r);
+          break;
+        case 'OtherwiseRule':
+          outcomes.push(r);
+          otherwise ??= r;
+          break;
+        case 'PreferRule':
+          prefer.push(r);
+          break;
+        case 'BenefitRule':
+          benefits.push(r);
+          break;
+        default:
+          assertNever(rule);
+      }
+    }
+    this.excludeRules = exclude;
+    this.tierRules = tiers;
+    this.outcomeRules = outcomes;
+    this.preferRules = prefer;
+    this.benefitRules = benefits;
+    this.admitRule = admit;
+    this.otherwiseRule = otherwise;
+    this.hasDefaultTier = defaultTier;
   }
 
   /** Frozen outcomes for the determined cases, so that the plain path allocates nothing for them. */
@@ -307,9 +348,21 @@ function firstHolding(rules: RuleInfo[], value: (r: RuleInfo) => boolean | undef
   return candidates.length === 0 ? { kind: 'none' } : { kind: 'open', candidates };
 }
 
-/** The role an explanation gives a rule: `admit`, `exclude`, `tier`, `outcome`, `prefer`. */
+/** The role an explanation gives a rule with a condition: `admit`, `exclude`, `tier`, `outcome`, `prefer`. */
 export function roleOf(rule: A.DecisionRule): string {
-  return { AdmitRule: 'admit', ExcludeRule: 'exclude', TierRule: 'tier', OutcomeRule: 'outcome', PreferRule: 'prefer' }[
-    rule.kind as 'AdmitRule'
-  ];
+  const role = roles[rule.kind];
+  if (role === undefined) throw new Error(`${rule.kind} has no condition to explain`);
+  return role;
 }
+
+/** Each rule kind's role in explanations (undefined: the rule has no condition, so it is never explained). */
+const roles: { readonly [K in A.DecisionRule['kind']]: string | undefined } = {
+  AdmitRule: 'admit',
+  ExcludeRule: 'exclude',
+  TierRule: 'tier',
+  OutcomeRule: 'outcome',
+  PreferRule: 'prefer',
+  DefaultTierRule: undefined,
+  OtherwiseRule: undefined,
+  BenefitRule: undefined,
+};

@@ -3,7 +3,7 @@
  * their declared types (tables and lists once per object), defaults computed
  * where the caller gives none.
  */
-import { isLiteral, type CheckedPolicy, type Type } from '@bylaw/dsl';
+import { assertNever, isLiteral, type CheckedPolicy, type Type } from '@bylaw/dsl';
 import type * as A from '@bylaw/dsl';
 import type { DataError } from './decision.js';
 import { ConversionFailure, convertValue, describeRaw, readOwn } from './convert.js';
@@ -131,7 +131,21 @@ function isConstant(e: A.Expression): boolean {
       return e.elements.every(isConstant);
     case 'UnaryExpr':
       return isConstant(e.operand);
-    default:
+    // Literals are constant (above); these read data, params, the clock or other definitions.
+    case 'NameRef':
+    case 'TodayRef':
+    case 'NowRef':
+    case 'MemberAccess':
+    case 'IndexAccess':
+    case 'BinaryExpr':
+    case 'ConditionalExpr':
+    case 'AggregateExpr':
+    case 'PeriodExpr':
+    case 'DuringExpr':
+    case 'SatisfiesExpr':
+    case 'PresenceExpr':
       return false;
+    default:
+      return assertNever(e);
   }
 }

@@ -4,30 +4,11 @@
  */
 import { doc, type AstPath, type Doc } from 'prettier';
 import type * as A from '@bylaw/dsl';
-import { isLiteral } from '@bylaw/dsl';
 import { DEFAULT_ROW, hasOuterComments, printDanglingComments, type Commented } from '../comments.js';
-import { isParenthesised } from '../syntax.js';
+import { isAtomic, isParenthesised } from '../syntax.js';
 import { joinRows, printBlock, printLabel, type Print, type PrintFn, type Row } from './common.js';
 
 const { group, indent, line, hardline } = doc.builders;
-
-/**
- * A value that cannot break (a literal, a name, `a.b.c`): moving it to the
- * next line would make no line fit that does not fit already.
- */
-function isAtomic(node: A.Expression): boolean {
-  if (isLiteral(node)) return true;
-  switch (node.kind) {
-    case 'NameRef':
-    case 'TodayRef':
-    case 'NowRef':
-      return true;
-    case 'MemberAccess':
-      return isAtomic(node.object);
-    default:
-      return false;
-  }
-}
 
 /**
  * The value after `=`: on the same line when it fits, else on the next line,

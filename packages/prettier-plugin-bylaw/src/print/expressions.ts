@@ -11,7 +11,7 @@
  */
 import { doc, type AstPath, type Doc, type ParserOptions } from 'prettier';
 import type * as A from '@bylaw/dsl';
-import { isLiteral } from '@bylaw/dsl';
+import { assertNever, isLiteral } from '@bylaw/dsl';
 import { hasPrettierIgnore, printDanglingComments, printLeadingComments, printTrailingComments, type Commented } from '../comments.js';
 import { continuesChain, isChainOperator, isParenthesised } from '../syntax.js';
 import type { Print, PrintFn } from './common.js';
@@ -57,8 +57,20 @@ function isSimple(node: Commented<A.Expression>): boolean {
     case 'TodayRef':
     case 'NowRef':
       return !node.comments?.length;
-    default:
+    case 'ListLiteral':
+    case 'MemberAccess':
+    case 'IndexAccess':
+    case 'UnaryExpr':
+    case 'BinaryExpr':
+    case 'ConditionalExpr':
+    case 'AggregateExpr':
+    case 'PeriodExpr':
+    case 'DuringExpr':
+    case 'SatisfiesExpr':
+    case 'PresenceExpr':
       return false;
+    default:
+      return assertNever(node);
   }
 }
 
