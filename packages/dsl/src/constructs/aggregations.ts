@@ -64,8 +64,7 @@ function extreme(which: 'min' | 'max'): AggregationDecl {
   };
 }
 
-/** Every aggregation, by name. */
-export const aggregations = {
+const table = {
   count: {
     name: 'count',
     doc: 'how many elements there are (with a condition after `:`, how many meet it)',
@@ -153,4 +152,7 @@ export const aggregations = {
     changes: { elements: 'must hold for {more} elements', value: 'the condition on each element changed' },
     witness: { kind: 'truth' },
   },
-} as const satisfies Record<string, AggregationDecl>;
+} satisfies Record<string, AggregationDecl>;
+
+/** Every aggregation, by name: the list (the AST's `AggregateFunction` is its keys). */
+export const aggregations: { readonly [F in keyof typeof table]: AggregationDecl } = table;

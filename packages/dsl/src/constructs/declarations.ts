@@ -31,7 +31,9 @@ export interface EntryDiagnostic {
  * source (the generator passes it in as a constant), `temp` gives a fresh local name.
  */
 export interface JsHelpers {
+  /** An expression naming `fn` (a function of the value code) in the generated source. */
   use(fn: (...args: never[]) => unknown): string;
+  /** A fresh local name. */
   temp(): string;
 }
 
@@ -66,7 +68,13 @@ export type Monotone = 'up' | 'down' | 'none' | 'withPositive';
 export type BinaryWitness =
   | { readonly kind: 'compare'; readonly whenTrue: Aim; readonly whenFalse: Aim }
   | { readonly kind: 'member' }
-  | { readonly kind: 'text'; yes(operand: string): string; no(operand: string): string }
+  | {
+      readonly kind: 'text';
+      /** A string for which the test holds, given the other operand. */
+      yes(operand: string): string;
+      /** A string for which it fails. */
+      no(operand: string): string;
+    }
   | {
       readonly kind: 'solve';
       /** The left operand that gives `target` with this right operand (undefined: none). */
@@ -159,8 +167,11 @@ export interface BinaryOperatorDecl {
 
 /** One typing of a unary operator. */
 export interface UnaryOverload {
+  /** A name for messages and tests: `- number`. */
   readonly id: string;
+  /** Whether it applies to an operand of this type. */
   accepts(operand: Type): boolean;
+  /** The result type. */
   result(operand: Type): Type;
   /** The value on a known operand. */
   evaluate(a: unknown): unknown;
@@ -196,6 +207,7 @@ export interface UnaryOperatorDecl {
  * type and whether a projection is written.
  */
 export interface Fold<S = unknown> {
+  /** The state before the first element. */
   start(): S;
   /** One kept element's value: known, or also unknown when {@link stepsUnknown}. */
   step(state: S, value: unknown): S;
@@ -218,8 +230,11 @@ export interface Fold<S = unknown> {
 export interface FoldTemplate {
   /** Whether the loop is generated for values of this type (else the interpreter computes it). */
   accepts(value: Type): boolean;
+  /** The accumulators: name → JavaScript of the starting value. */
   readonly state: Readonly<Record<string, string>>;
+  /** The statements for one kept element's value `v` (`projected`: a projection is written). */
   step(v: string, s: Readonly<Record<string, string>>, h: JsHelpers, projected: boolean): string[];
+  /** The result, an expression on the accumulators. */
   result(s: Readonly<Record<string, string>>): string;
 }
 

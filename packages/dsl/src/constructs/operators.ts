@@ -300,8 +300,7 @@ const timeHint = (left: Type) => (left.kind === 'date' ? 'add or subtract a dura
 // ---------------------------------------------------------------------------
 // The table
 
-/** Every binary operator, by how it is written. */
-export const binaryOperators = {
+const binary = {
   or: {
     spelling: 'or',
     doc: 'either condition holds (unknown only when neither is true and one is unknown)',
@@ -494,10 +493,12 @@ export const binaryOperators = {
     direction: { left: 'withPositive', right: 'none' },
     witness: { kind: 'solve' },
   }),
-} as const satisfies Record<string, BinaryOperatorDecl>;
+} satisfies Record<string, BinaryOperatorDecl>;
 
-/** Every prefix operator, by how it is written. */
-export const unaryOperators = {
+/** Every binary operator, by how it is written: the list (the AST's `BinaryOperator` is its keys). */
+export const binaryOperators: { readonly [Op in keyof typeof binary]: BinaryOperatorDecl } = binary;
+
+const unary = {
   not: {
     spelling: 'not',
     doc: 'the condition does not hold (not unknown is unknown)',
@@ -527,5 +528,8 @@ export const unaryOperators = {
     resultOnMismatch: 'error',
     direction: 'down',
   },
-} as const satisfies Record<string, UnaryOperatorDecl>;
+} satisfies Record<string, UnaryOperatorDecl>;
+
+/** Every prefix operator, by how it is written: the list (the AST's `UnaryOperator` is its keys). */
+export const unaryOperators: { readonly [Op in keyof typeof unary]: UnaryOperatorDecl } = unary;
 
