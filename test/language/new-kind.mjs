@@ -50,7 +50,7 @@ function sources() {
   return out.sort();
 }
 
-/** Package names (and subpaths) → their source entries, as vitest.config.ts aliases them. */
+/** Package names (and subpaths) → their source entries, as vitest.config.ts aliases them (`./dist/x.js` → `./src/x.ts`). */
 function sourcePaths() {
   const paths = {};
   for (const dir of packageDirs()) {
@@ -61,7 +61,9 @@ function sourcePaths() {
       continue;
     }
     for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
-      if (typeof target === 'object' && target.source) paths[manifest.name + subpath.slice(1)] = [join(dir, target.source)];
+      const built = typeof target === 'object' ? target.default : undefined;
+      const source = built?.replace(/^\.\/dist\/(.*)\.js$/, './src/$1.ts');
+      if (manifest.name && source && source !== built) paths[manifest.name + subpath.slice(1)] = [join(dir, source)];
     }
   }
   return paths;
