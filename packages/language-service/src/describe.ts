@@ -170,27 +170,20 @@ function elementType(t: Type | undefined): Type | undefined {
 
 /** The keyword of a decision rule. */
 export function ruleWord(node: A.Node): string {
-  switch (node.kind) {
-    case 'TierRule':
-      return 'tier';
-    case 'DefaultTierRule':
-      return 'default tier';
-    case 'ExcludeRule':
-      return 'exclude';
-    case 'OutcomeRule':
-      return 'outcome';
-    case 'OtherwiseRule':
-      return 'otherwise outcome';
-    case 'PreferRule':
-      return 'prefer';
-    case 'BenefitRule':
-      return 'benefit';
-    case 'AdmitRule':
-      return 'admit when';
-    default:
-      return 'rule';
-  }
+  return Object.hasOwn(ruleWords, node.kind) ? ruleWords[node.kind as A.DecisionRule['kind']] : 'rule';
 }
+
+/** Each decision rule's keyword (a typed map: a new kind of rule must say). */
+const ruleWords: { readonly [K in A.DecisionRule['kind']]: string } = {
+  TierRule: 'tier',
+  DefaultTierRule: 'default tier',
+  ExcludeRule: 'exclude',
+  OutcomeRule: 'outcome',
+  OtherwiseRule: 'otherwise outcome',
+  PreferRule: 'prefer',
+  BenefitRule: 'benefit',
+  AdmitRule: 'admit when',
+};
 
 /**
  * The comment block just above a declaration: the reading of the source text an author
