@@ -7,6 +7,7 @@
  * declaration — and the places `tsc` flags are compared with the lists in
  * exhaustive/*.txt: what a contributor adding that kind of node must handle.
  * A place that handles kinds with a silent default does not show up there.
+ * (The sources as they are type-check: the test run starts with `tsc -b`.)
  *
  *   UPDATE=1 npx vitest run test/language/exhaustive.test.ts   # rewrite the lists
  *
@@ -22,10 +23,6 @@ const here = import.meta.dirname;
 const unions: Union[] = ['Expression', 'DecisionRule', 'Declaration'];
 
 describe('adding an AST kind makes tsc list every place that must handle it', () => {
-  it('the sources type-check as they are', () => {
-    expect(placesToHandle(undefined)).toEqual([]);
-  }, 120_000);
-
   for (const union of unions) {
     it(`a new ${union} kind`, () => {
       const places = placesToHandle(union);
@@ -39,6 +36,6 @@ describe('adding an AST kind makes tsc list every place that must handle it', ()
           expect(places.some((p) => p.startsWith(pkg)), pkg).toBe(true);
         }
       }
-    }, 120_000);
+    }, 300_000);
   }
 });

@@ -30,22 +30,20 @@ function packageDirs() {
     .map((d) => join(root, 'packages', d.name));
 }
 
-/** Every source file (tests excluded) of every package. */
-function sources() {
+/** The source files (tests excluded) of a package. */
+function sourcesOf(dir) {
   const out = [];
-  const walk = (dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
+  const walk = (d) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) out.push(path);
     }
   };
-  for (const dir of packageDirs()) {
-    try {
-      walk(join(dir, 'src'));
-    } catch {
-      // a package without sources
-    }
+  try {
+    walk(join(dir, 'src'));
+  } catch {
+    // a package without sources
   }
   return out.sort();
 }
@@ -69,10 +67,11 @@ function sourcePaths() {
   return paths;
 }
 
-function compilerOptions() {
-  const config = ts.readConfigFile(join(root, 'tsconfig.base.json'), ts.sys.readFile);
-  const { options } = ts.convertCompilerOptionsFromJson(config.config.compilerOptions, root);
-  return { ...options, noEmit: true, composite: false, declaration: false, declarationMap: false, sourceMap: false, incremental: false, baseUrl: root, paths: sourcePaths() };
+/** A package's compiler options (its tsconfig.json), to type-check its sources without emitting. */
+function compilerOptions(dir) {
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(dir, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const options = parsed?.options ?? {};
+  return { ...options, noEmit: true, composite: false, declaration: false, declarationMap: false, sourceMap: false, incremental: false, tsBuildInfoFile: undefined, outDir: undefined, rootDir: root, baseUrl: root, paths: sourcePaths() };
 }
 
 /** The name of the function (or method, or variable holding one) around a node: `Generator.expr`. */
@@ -113,27 +112,39 @@ function nodeAt(file, pos) {
  * @returns {string[]}
  */
 export function placesToHandle(union) {
-  const options = compilerOptions();
-  const host = ts.createCompilerHost(options, true);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (fileName, languageVersion, ...rest) => {
-    if (union && resolve(fileName) === astPath) {
-      const { name, anchor } = dummies[union];
-      const original = readFileSync(astPath, 'utf8');
-      if (!original.includes(anchor)) throw new Error(`${anchor} is not in ast.ts`);
-      const text = original.replace(anchor, `${anchor}\n  | ${name}`) + `\n/** A kind added by new-kind.mjs. */\nexport interface ${name} extends NodeBase {\n  readonly kind: '${name}';\n}\n`;
-      return ts.createSourceFile(fileName, text, languageVersion, true);
-    }
-    return getSourceFile(fileName, languageVersion, ...rest);
-  };
-  const program = ts.createProgram(sources(), options, host);
+  // One program per set of compiler options (most packages share the base's; an editor extension has its own).
+  const groups = new Map();
+  for (const dir of packageDirs()) {
+    const files = sourcesOf(dir);
+    if (files.length === 0) continue;
+    const options = compilerOptions(dir);
+    const key = JSON.stringify({ module: options.module, moduleResolution: options.moduleResolution, types: options.types, lib: options.lib });
+    const group = groups.get(key) ?? { options, files: [] };
+    group.files.push(...files);
+    groups.set(key, group);
+  }
   const places = new Set();
-  for (const d of ts.getPreEmitDiagnostics(program)) {
-    if (!d.file || d.start === undefined) {
-      places.add(`(no file): ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
-      continue;
+  for (const { options, files } of groups.values()) {
+    const host = ts.createCompilerHost(options, true);
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, languageVersion, ...rest) => {
+      if (union && resolve(fileName) === astPath) {
+        const { name, anchor } = dummies[union];
+        const original = readFileSync(astPath, 'utf8');
+        if (!original.includes(anchor)) throw new Error(`${anchor} is not in ast.ts`);
+        const text = original.replace(anchor, `${anchor}\n  | ${name}`) + `\n/** A kind added by new-kind.mjs. */\nexport interface ${name} extends NodeBase {\n  readonly kind: '${name}';\n}\n`;
+        return ts.createSourceFile(fileName, text, languageVersion, true);
+      }
+      return getSourceFile(fileName, languageVersion, ...rest);
+    };
+    const program = ts.createProgram(files, options, host);
+    for (const d of ts.getPreEmitDiagnostics(program)) {
+      if (!d.file || d.start === undefined) {
+        places.add(`(no file): ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+        continue;
+      }
+      places.add(`${relative(root, d.file.fileName)}: ${placeOf(nodeAt(d.file, d.start))}`);
     }
-    places.add(`${relative(root, d.file.fileName)}: ${placeOf(nodeAt(d.file, d.start))}`);
   }
   return [...places].sort();
 }
