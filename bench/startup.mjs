@@ -6,9 +6,10 @@
 //   node bench/startup.mjs --baseline /path/to/other/checkout  # and another, side by side
 //   node bench/startup.mjs --runs 30
 //
-// Prints the median and the 10th–90th percentile range of wall time per run, in milliseconds.
+// Prints, per command and build, the median and 10th–90th percentile range of wall time per run,
+// and the median CPU time (user + system) of the process, which a busy machine moves less.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,10 @@ if (args.baseline) builds.unshift(['baseline', join(args.baseline, 'packages/cli
 for (const [, cli] of builds) if (!existsSync(cli)) throw new Error(`${cli} is missing: build it first`);
 
 const dir = mkdtempSync(join(tmpdir(), 'bylaw-startup-'));
+// A preload that writes the process's CPU time when it exits.
+const cpuFile = join(dir, 'cpu.txt');
+const preload = join(dir, 'cpu.cjs');
+writeFileSync(preload, `process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeFileSync(${JSON.stringify(cpuFile)}, String((u.user + u.system) / 1000)); });`);
 const data = join(dir, 'provider.json');
 writeFileSync(data, JSON.stringify({ id: 'P1', platform_level: 4, paid_orders_by_month: [1, 2, 3] }));
 const commands = [
@@ -32,17 +37,19 @@ const commands = [
 
 const ms = (cli, argv) => {
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [cli, ...argv], { cwd: root, stdio: 'ignore' });
+  const r = spawnSync(process.execPath, ['--require', preload, cli, ...argv], { cwd: root, stdio: 'ignore' });
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cli} ${argv.join(' ')} exited ${r.status}`);
-  return Number(process.hrtime.bigint() - t) / 1e6;
+  return { wall: Number(process.hrtime.bigint() - t) / 1e6, cpu: Number(readFileSync(cpuFile, 'utf8')) };
 };
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
-console.log(`start-up, ${runs} runs each, node ${process.version} (wall ms: median [p10–p90])`);
-console.log(['command'.padEnd(30), ...builds.map(([name]) => name.padStart(24))].join(''));
+console.log(`start-up, ${runs} runs each, node ${process.version} (wall ms: median [p10–p90]; CPU ms: median)`);
+console.log(['command'.padEnd(30), ...builds.map(([name]) => name.padStart(34))].join(''));
 for (const [name, argv] of commands) {
   const times = builds.map(() => []);
   for (const [i, [, cli]] of builds.entries()) ms(cli, argv); // warm the file cache
   for (let r = 0; r < runs; r++) for (const [i, [, cli]] of builds.entries()) times[i].push(ms(cli, argv));
-  console.log([name.padEnd(30), ...times.map((t) => `${pct(t, 0.5).toFixed(0)} [${pct(t, 0.1).toFixed(0)}–${pct(t, 0.9).toFixed(0)}]`.padStart(24))].join(''));
+  const wall = (t) => t.map((x) => x.wall);
+  const cpu = (t) => t.map((x) => x.cpu);
+  console.log([name.padEnd(30), ...times.map((t) => `${pct(wall(t), 0.5).toFixed(0)} [${pct(wall(t), 0.1).toFixed(0)}–${pct(wall(t), 0.9).toFixed(0)}]  CPU ${pct(cpu(t), 0.5).toFixed(0)}`.padStart(34))].join(''));
 }

@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ByteSource, CsvReader, JsonArrayReader, NdjsonReader, type Reader } from '../../packages/cli/src/batch-read.js';
+import { ByteSource, CsvReader, JsonArrayReader, NdjsonReader, loadCsvParser, type Reader } from '../../packages/cli/src/batch-read.js';
 import { SegmentDecider, decideLine, formatResult, planColumns, csvRecord, type BatchJob } from '../../packages/cli/src/batch-core.js';
 import { PolicyRegistry } from '../support/bylaw.js';
 import { assertNoPollution, count, fuzzTimeout, params, report, runs } from './support.js';
@@ -42,6 +42,7 @@ decide {
 }
 `;
 const { registry } = PolicyRegistry.fromSources([{ path: 'shop.policy', text: policy }]);
+await loadCsvParser();
 const compiled = registry!.inForce('fuzz.shop', '2024-01-01')!.policy;
 const dir = mkdtempSync(join(tmpdir(), 'bylaw-batch-fuzz-'));
 let fileNo = 0;

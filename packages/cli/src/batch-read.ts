@@ -13,7 +13,7 @@
  *   a CSV row), so that the deciding threads need no CSV parser.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { parse as parseCsv } from 'csv-parse/sync';
+import type { parse as CsvParse } from 'csv-parse/sync';
 import type { Segment } from './batch-core.js';
 import { CliError, reasonOf } from './errors.js';
 
@@ -518,6 +518,14 @@ export function delimiterOf(value: string): string {
   return d;
 }
 
+/** csv-parse, loaded by {@link loadCsvParser} before a CSV reader is made (only CSV input needs it). */
+let parseCsv: typeof CsvParse | undefined;
+
+/** Load csv-parse (once), before making a {@link CsvReader}. */
+export async function loadCsvParser(): Promise<void> {
+  parseCsv ??= (await import('csv-parse/sync')).parse;
+}
+
 /** CSV parser options for one record or a block of them (records are joined by `\n`). */
 function csvOptions(delimiter: string) {
   return { delimiter, record_delimiter: '\n', relax_column_count: true, skip_empty_lines: false, bom: false } as const;
@@ -525,10 +533,12 @@ function csvOptions(delimiter: string) {
 
 /** The cells of records, parsed together (falling back to one at a time when one of them is not a CSV row). */
 function parseRecords(records: readonly RawRecord[], delimiter: string): (string[] | string)[] {
+  const parse = parseCsv;
+  if (!parse) throw new Error('loadCsvParser() was not called before reading CSV');
   const good = records.filter((r) => !r.error);
   let block: string[][] | undefined;
   try {
-    block = parseCsv(good.map((r) => r.text).join('\n'), csvOptions(delimiter)) as string[][];
+    block = parse(good.map((r) => r.text).join('\n'), csvOptions(delimiter)) as string[][];
   } catch {
     block = undefined;
   }
@@ -539,7 +549,7 @@ function parseRecords(records: readonly RawRecord[], delimiter: string): (string
     const cells = block?.[g++];
     if (cells) return cells;
     try {
-      const one = parseCsv(r.text, csvOptions(delimiter)) as string[][];
+      const one = parse(r.text, csvOptions(delimiter)) as string[][];
       if (one.length !== 1) return 'not one CSV row';
       return one[0]!;
     } catch (e) {
@@ -635,7 +645,8 @@ export class CsvReader implements Reader {
 }
 
 /** A reader for the input's kind. */
-export function openReader(kind: 'ndjson' | 'csv' | 'json', source: ByteSource, delimiter = ','): Reader {
+export async function openReader(kind: 'ndjson' | 'csv' | 'json', source: ByteSource, delimiter = ','): Promise<Reader> {
+  if (kind === 'csv') await loadCsvParser();
   switch (kind) {
     case 'ndjson':
       return new NdjsonReader(source);

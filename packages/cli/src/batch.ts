@@ -175,7 +175,7 @@ export async function runBatch(o: BatchOptions, err: (s: string) => void): Promi
 
 async function run(o: BatchOptions, err: (s: string) => void): Promise<BatchResult> {
   const started = performance.now();
-  const reader: Reader = openReader(o.job.input, new ByteSource(o.dataPath), o.delimiter);
+  const reader: Reader = await openReader(o.job.input, new ByteSource(o.dataPath), o.delimiter);
   const warnings = 'warning' in reader && typeof reader.warning === 'string' ? [reader.warning] : [];
   const job: BatchJob = { ...o.job, columns: reader.header };
   const registry = o.registry;

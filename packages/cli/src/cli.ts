@@ -8,7 +8,7 @@
  * and a mistyped flag answer at once.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './libraries.js';
 import { CliError, EXIT_OK, EXIT_USAGE } from './errors.js';
 import { processIo, withColorFlag, type Io } from './io.js';
 import { guarded } from './render.js';

@@ -6,7 +6,7 @@
  * it off, anything else on); `NO_COLOR` (set and not empty: off); `TERM=dumb`
  * (off); otherwise on for a terminal and off for a pipe or a file.
  */
-import { createColors } from 'picocolors';
+import { createColors } from './libraries.js';
 
 /** Colour functions (identity functions when colour is off). */
 export interface Style {

@@ -3,7 +3,7 @@
  * value is a one-line error in Bylaw's words (`--format must be text or json,
  * not xml (did you mean json?)`), never the argument library's.
  */
-import { Option } from 'commander';
+import { Option } from './libraries.js';
 import { CliError } from './errors.js';
 
 /** `a`, `a or b`, `a, b or c`. */

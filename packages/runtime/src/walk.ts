@@ -18,8 +18,22 @@
  *   is listed once, where it was first found.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
+
+/**
+ * The `ignore` package (CommonJS), loaded by `require` when the first ignore file is found:
+ * importing it as an ES module costs about 30 ms of start-up (Node's CommonJS translation),
+ * requiring it about 5, and a walk without ignore files needs it not at all. In a bundle,
+ * `require` is the bundler's (which finds it in the bundle); run from `dist`, an ES module
+ * has none, so one is made for this file.
+ */
+let ignoreFactory: ((options?: object) => Ignore) | undefined;
+function newIgnore(): Ignore {
+  ignoreFactory ??= (typeof require === 'function' ? require('ignore') : createRequire(import.meta.url)('ignore')) as (options?: object) => Ignore;
+  return ignoreFactory();
+}
 
 /** What {@link walkFiles} looks for. */
 export interface WalkOptions {
@@ -81,7 +95,7 @@ export function walkFiles(paths: readonly string[], options: WalkOptions): Walke
       } catch {
         continue;
       }
-      rules.push({ base: folder, ignore: ignore().add(text) });
+      rules.push({ base: folder, ignore: newIgnore().add(text) });
     }
     return rules;
   };

@@ -2,7 +2,7 @@
  * `bylaw completion bash|zsh|fish`: a shell completion script, made from the
  * program's own commands and flags (so it never lists a flag that is gone).
  */
-import { Argument, type Command, type Option } from 'commander';
+import { Argument, type Command, type Option } from '../libraries.js';
 import type { Context } from '../cli.js';
 import { CliError, EXIT_OK } from '../errors.js';
 

@@ -1,7 +1,7 @@
 /** `bylaw demo`: the quick start's main job, in the repository. */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
+import type { Command } from '../libraries.js';
 import type { Context } from '../cli.js';
 import { CliError, EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';

@@ -1,5 +1,5 @@
 /** `bylaw diff`: compare two versions of a policy by meaning. */
-import type { Command } from 'commander';
+import type { Command } from '../libraries.js';
 import type { Context } from '../cli.js';
 import type { DiffFlags } from '../diff.js';
 import { asOfOption, choiceOption } from '../options.js';

@@ -1,5 +1,5 @@
 /** `bylaw eval <policy> --data FILE`: decide subjects, one by one with decision trees, or a batch. */
-import type { Command } from 'commander';
+import type { Command } from '../libraries.js';
 import type { Context } from '../cli.js';
 import { CliError, EXIT_FAIL, EXIT_OK, EXIT_USAGE, reasonOf } from '../errors.js';
 import type { Io } from '../io.js';

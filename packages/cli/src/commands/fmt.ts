@@ -1,5 +1,5 @@
 /** `bylaw fmt [--check] [paths…]`: canonical layout through Prettier and the Bylaw plugin. */
-import type { Command } from 'commander';
+import type { Command } from '../libraries.js';
 import type { Context } from '../cli.js';
 import type { FmtFlags } from '../fmt.js';
 

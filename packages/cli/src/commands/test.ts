@@ -1,5 +1,5 @@
 /** `bylaw test [paths…]`: run the policy tests (`*.test.yaml`). */
-import type { Command } from 'commander';
+import type { Command } from '../libraries.js';
 import type * as A from '@bylaw/dsl';
 import type { PolicyRegistry } from '@bylaw/runtime';
 import type { Context } from '../cli.js';

@@ -1,5 +1,5 @@
 /** `bylaw versions [ids…]`: the versions of policies with their effective periods. */
-import type { Command } from 'commander';
+import type { Command } from '../libraries.js';
 import type { Context } from '../cli.js';
 import { EXIT_FAIL, EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
