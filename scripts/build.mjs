@@ -1,9 +1,11 @@
-// `npm run build`: compile every package (tsc -b), then bundle Chevrotain into
-// @bylaw/dsl (see packages/dsl/src/chevrotain.ts) and make the bin executable.
+// `npm run build`: compile every package (tsc -b), remove compiled files whose
+// source is gone (tsc leaves them, and they would be packed), then bundle
+// Chevrotain into @bylaw/dsl (see packages/dsl/src/chevrotain.ts) and make the
+// bins executable.
 //
 //   node scripts/build.mjs
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +15,28 @@ const require = createRequire(import.meta.url);
 
 const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b'], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+// Compiled files of sources that were moved or deleted: tsc -b never removes them.
+for (const pkg of readdirSync(join(root, 'packages'))) {
+  const dist = join(root, 'packages', pkg, 'dist');
+  const src = join(root, 'packages', pkg, 'src');
+  if (!existsSync(dist) || !existsSync(src)) continue;
+  const prune = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) {
+        prune(full);
+        if (readdirSync(full).length === 0) rmSync(full, { recursive: true });
+        continue;
+      }
+      const m = /^(.*)\.(js|d\.ts)(\.map)?$/.exec(name);
+      if (!m || (pkg === 'dsl' && dir === dist && name === 'chevrotain.js')) continue;
+      const source = join(src, full.slice(dist.length + 1, full.length - name.length), `${m[1]}.ts`);
+      if (!existsSync(source)) rmSync(full);
+    }
+  };
+  prune(dist);
+}
 
 // Chevrotain's parts that the lexer and parser use, in one ES module, over the one tsc wrote.
 const dsl = join(root, 'packages/dsl');
